@@ -1,0 +1,49 @@
+import { NAMESPACES, type NamespaceName } from "../lib/names";
+
+/**
+ * The one table of FAF's managed volumes. The host step creates a ZFS dataset per row
+ * (`<pool>/<parent>/<folder>` at `<dataPath>/<folder>`), the cluster layer a PersistentVolume
+ * and claim per row, and workloads mount rows by key. Names, folders and sizes are those FAF
+ * runs today (gitops-stack `cluster/storage`), so prod adopts the data where it already is.
+ */
+export interface VolumeRow {
+  /** Folder under the data path (`/opt/faf/data/<folder>` in prod). */
+  folder: string;
+  /** Capacity of the PV and the ZFS quota. */
+  size: string;
+  /** Namespace of the claim (a claim can only be mounted in its own namespace). */
+  namespace: NamespaceName;
+  /** What lives there; decides dataset properties such as recordsize. */
+  usage: "database" | "files" | "bulk";
+}
+
+export const VOLUMES = {
+  mariadb: { folder: "mariadb", size: "100Gi", namespace: NAMESPACES.infra, usage: "database" },
+  postgres: { folder: "postgres", size: "50Gi", namespace: NAMESPACES.infra, usage: "database" },
+  "faf-replays": { folder: "replays", size: "500Gi", namespace: NAMESPACES.apps, usage: "bulk" },
+  "faf-maps": { folder: "maps", size: "200Gi", namespace: NAMESPACES.apps, usage: "bulk" },
+  "faf-mods": { folder: "mods", size: "200Gi", namespace: NAMESPACES.apps, usage: "bulk" },
+  "faf-featured-mods": {
+    folder: "legacy-featured-mod-files",
+    size: "150Gi",
+    namespace: NAMESPACES.apps,
+    usage: "bulk",
+  },
+  "faf-content": { folder: "content", size: "50Gi", namespace: NAMESPACES.apps, usage: "files" },
+  mongodb: { folder: "mongodb", size: "20Gi", namespace: NAMESPACES.infra, usage: "database" },
+  nodebb: { folder: "nodebb", size: "15Gi", namespace: NAMESPACES.apps, usage: "files" },
+  wordpress: { folder: "wordpress", size: "10Gi", namespace: NAMESPACES.apps, usage: "files" },
+  "phpbb3-archive": { folder: "phpbb3-archive", size: "2Gi", namespace: NAMESPACES.apps, usage: "files" },
+  ergochat: { folder: "ergochat", size: "1Gi", namespace: NAMESPACES.apps, usage: "files" },
+  rabbitmq: { folder: "rabbitmq", size: "1Gi", namespace: NAMESPACES.apps, usage: "database" },
+  debezium: { folder: "debezium", size: "1Gi", namespace: NAMESPACES.apps, usage: "files" },
+  "faf-qai": { folder: "faf-qai", size: "1Gi", namespace: NAMESPACES.apps, usage: "files" },
+  grafana: { folder: "grafana", size: "1Gi", namespace: NAMESPACES.ops, usage: "files" },
+} as const satisfies Record<string, VolumeRow>;
+
+export type VolumeKey = keyof typeof VOLUMES;
+
+/** The claim name of a volume, as FAF names them (`<pv>-pvc`). */
+export function claimName(volume: VolumeKey): string {
+  return `${volume}-pvc`;
+}

@@ -1,0 +1,58 @@
+/**
+ * Names that more than one part of the program refers to, defined once.
+ * Pure: no Pulumi import.
+ */
+
+/** Every namespace the program creates, keyed by role. */
+export const NAMESPACES = {
+  /** FAF's own services (API, lobby, website, ...). */
+  apps: "faf-apps",
+  /** Data services: MariaDB, PostgreSQL, MongoDB, RabbitMQ. */
+  infra: "faf-infra",
+  /** Operations: Infisical operator, monitoring, maintenance jobs. */
+  ops: "faf-ops",
+  /** The Traefik ingress controller. */
+  traefik: "traefik",
+  /** Argo CD (read-only view of the Pulumi-managed workloads). */
+  argocd: "argocd",
+  /** The CIFS mount watchdog for the archived replays (prod only). */
+  replayMounter: "replay-mounter",
+} as const;
+
+export type NamespaceKey = keyof typeof NAMESPACES;
+export type NamespaceName = (typeof NAMESPACES)[NamespaceKey];
+
+/** The label every object the program creates carries, so `kubectl get -l` finds them all. */
+export const PART_OF = "faforever";
+
+/** Where Traefik's pods run; workload NetworkPolicies admit routed traffic from here. */
+export const INGRESS_NAMESPACE: NamespaceName = NAMESPACES.traefik;
+
+/** Where the metrics scraper runs; workloads that export metrics admit it on the metrics port. */
+export const MONITORING_NAMESPACE: NamespaceName = NAMESPACES.ops;
+
+/**
+ * The data services a workload can declare that it needs. The data layer creates them with
+ * these names, namespaces and ports; the workload layer derives connection egress from here.
+ */
+export const DATA_SERVICES = {
+  mariadb: { namespace: NAMESPACES.infra, service: "mariadb", port: 3306 },
+  postgres: { namespace: NAMESPACES.infra, service: "postgres", port: 5432 },
+  mongodb: { namespace: NAMESPACES.infra, service: "mongodb", port: 27017 },
+  // FAF runs RabbitMQ beside the apps (gitops-stack `apps/rabbitmq`); its volume's claim lives there.
+  rabbitmq: { namespace: NAMESPACES.apps, service: "rabbitmq", port: 5672 },
+} as const;
+
+export type DataServiceName = keyof typeof DATA_SERVICES;
+
+const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** True when `name` is a valid DNS-1123 label (Service, Namespace and most object names). */
+export function isDns1123Label(name: string): boolean {
+  return name.length <= 63 && DNS_1123_LABEL.test(name);
+}
+
+/** True when `name` is a valid DNS-1123 subdomain (ConfigMap, Secret, Deployment names). */
+export function isDns1123Subdomain(name: string): boolean {
+  return name.length <= 253 && name.split(".").every((part) => DNS_1123_LABEL.test(part));
+}
