@@ -1,0 +1,71 @@
+import type { DataServiceName } from "../lib/names";
+import { fafApi } from "./faf-api";
+import { fafContent } from "./faf-content";
+import { fafDbMigrations } from "./faf-db-migrations";
+import { fafReplayServer } from "./faf-replay-server";
+import { oryHydra } from "./ory-hydra";
+import type { WorkloadSpec } from "./spec";
+
+/** Every FAF workload the program knows. Add a workload by adding its data file here. */
+export const CATALOGUE: readonly WorkloadSpec[] = [fafApi, fafContent, fafDbMigrations, fafReplayServer, oryHydra];
+
+export const SERVICE_NAMES: readonly string[] = CATALOGUE.map((spec) => spec.name);
+
+export interface ServiceSelection {
+  /** The workloads to run, dependencies before dependents. */
+  workloads: WorkloadSpec[];
+  /** Names added because something selected requires them. */
+  added: string[];
+  /** The data services the selected workloads need. */
+  dataServices: DataServiceName[];
+}
+
+/**
+ * Expands a selection with every dependency (transitively) and orders it so that each
+ * workload comes after what it requires. Throws on an unknown name or a cycle.
+ */
+export function resolveServices(
+  selection: "all" | readonly string[],
+  catalogue: readonly WorkloadSpec[] = CATALOGUE,
+): ServiceSelection {
+  const byName = new Map(catalogue.map((spec) => [spec.name, spec]));
+  const requested = selection === "all" ? catalogue.map((spec) => spec.name) : [...selection];
+  const ordered: WorkloadSpec[] = [];
+  const state = new Map<string, "visiting" | "done">();
+
+  const visit = (name: string, path: string[]): void => {
+    const spec = byName.get(name);
+    if (!spec) {
+      const via = path.length > 0 ? ` (required by ${path[path.length - 1]})` : "";
+      throw new Error(`unknown service "${name}"${via}; known: ${[...byName.keys()].join(", ")}`);
+    }
+    const seen = state.get(name);
+    if (seen === "done") return;
+    if (seen === "visiting") throw new Error(`dependency cycle: ${[...path, name].join(" -> ")}`);
+    state.set(name, "visiting");
+    for (const dependency of [...(spec.requires ?? [])].sort()) visit(dependency, [...path, name]);
+    state.set(name, "done");
+    ordered.push(spec);
+  };
+  for (const name of [...requested].sort()) visit(name, []);
+
+  const dataServices = new Set<DataServiceName>();
+  for (const spec of ordered) {
+    for (const db of spec.databases ?? []) dataServices.add(db.engine);
+    if (spec.broker) dataServices.add("rabbitmq");
+  }
+  return {
+    workloads: ordered,
+    added: ordered.map((spec) => spec.name).filter((name) => !requested.includes(name)),
+    dataServices: [...dataServices].sort(),
+  };
+}
+
+/** For each workload, the selected workloads that call it (its NetworkPolicy admits them). */
+export function callersOf(workloads: readonly WorkloadSpec[]): Map<string, WorkloadSpec[]> {
+  const callers = new Map<string, WorkloadSpec[]>(workloads.map((spec) => [spec.name, []]));
+  for (const spec of workloads) {
+    for (const dependency of spec.requires ?? []) callers.get(dependency)?.push(spec);
+  }
+  return callers;
+}

@@ -1,0 +1,19 @@
+import type { Profile } from "../config/profile";
+import { callersOf } from "./catalogue";
+import type { RenderContext } from "./render";
+import type { WorkloadSpec } from "./spec";
+
+/** What the renderer needs to know about the stack for one workload of the profile's selection. */
+export function renderContextFor(profile: Profile, spec: WorkloadSpec): RenderContext {
+  const selected = profile.services.workloads;
+  const byName = new Map(selected.map((s) => [s.name, s]));
+  return {
+    environment: profile.environment,
+    baseDomain: profile.baseDomain,
+    ingress: profile.ingress,
+    imagePullPolicy: profile.imagePullPolicy,
+    replicaOverride: profile.replicaOverrides[spec.name],
+    callers: callersOf(selected).get(spec.name) ?? [],
+    required: (spec.requires ?? []).flatMap((name) => byName.get(name) ?? []),
+  };
+}

@@ -1,0 +1,118 @@
+import { DATA_SERVICES, INGRESS_NAMESPACE, MONITORING_NAMESPACE, NAMESPACES } from "../lib/names";
+import { selectorLabels } from "../lib/labels";
+import type { KubeObject } from "../lib/kube";
+import { portNamed } from "./pod";
+import type { PortSpec, WorkloadSpec } from "./spec";
+
+/** Private ranges: "the internet" never includes the cluster, the node or the LAN. */
+export const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16"];
+
+const nsSelector = (namespace: string) => ({ matchLabels: { "kubernetes.io/metadata.name": namespace } });
+const tcp = (port: number | string) => ({ protocol: "TCP", port });
+
+function exposedPorts(spec: WorkloadSpec): PortSpec[] {
+  return (spec.ports ?? []).filter((port) => port.exposed !== false);
+}
+
+function namespaceOf(spec: WorkloadSpec): string {
+  return NAMESPACES[spec.namespace ?? "apps"];
+}
+
+/**
+ * The NetworkPolicy that admits exactly what the spec declares: routed ports from Traefik,
+ * exposed ports from the workloads that require this one, the metrics port from the scraper;
+ * and out: DNS, its data services, the workloads it requires, and the internet ports it names.
+ */
+export function networkPolicy(
+  spec: WorkloadSpec,
+  namespace: string,
+  labels: Record<string, string>,
+  callers: readonly WorkloadSpec[],
+  required: readonly WorkloadSpec[],
+): KubeObject {
+  const ports = spec.ports ?? [];
+  const routedPortNames = [
+    ...new Set([...(spec.routes ?? []).map((r) => r.port), ...(spec.tcpRoutes ?? []).map((r) => r.port)]),
+  ].sort();
+  const ingress: unknown[] = [];
+  if (routedPortNames.length > 0) {
+    ingress.push({
+      from: [{ namespaceSelector: nsSelector(INGRESS_NAMESPACE) }],
+      ports: routedPortNames.map((name) => tcp(portNamed(ports, name, `${spec.name}.routes`).port)),
+    });
+  }
+  const exposed = exposedPorts(spec);
+  if (callers.length > 0 && exposed.length > 0) {
+    ingress.push({
+      from: [...callers]
+        .sort((a, b) => a.name.localeCompare(b.name))
+        .map((caller) => ({
+          namespaceSelector: nsSelector(namespaceOf(caller)),
+          podSelector: { matchLabels: selectorLabels(caller.name) },
+        })),
+      ports: exposed.map((port) => tcp(port.port)),
+    });
+  }
+  if (spec.metrics) {
+    ingress.push({
+      from: [{ namespaceSelector: nsSelector(MONITORING_NAMESPACE) }],
+      ports: [tcp(portNamed(ports, spec.metrics.port, `${spec.name}.metrics`).port)],
+    });
+  }
+
+  const egress: unknown[] = [
+    {
+      to: [{ namespaceSelector: nsSelector("kube-system"), podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+      ports: [
+        { protocol: "UDP", port: 53 },
+        { protocol: "TCP", port: 53 },
+      ],
+    },
+  ];
+  const dataServices = [
+    ...new Set([...(spec.databases ?? []).map((db) => db.engine), ...(spec.broker ? (["rabbitmq"] as const) : [])]),
+  ].sort();
+  for (const name of dataServices) {
+    const service = DATA_SERVICES[name];
+    egress.push({
+      to: [
+        {
+          namespaceSelector: nsSelector(service.namespace),
+          podSelector: { matchLabels: { "app.kubernetes.io/name": service.service } },
+        },
+      ],
+      ports: [tcp(service.port)],
+    });
+  }
+  for (const dependency of [...required].sort((a, b) => a.name.localeCompare(b.name))) {
+    const targetPorts = exposedPorts(dependency);
+    if (targetPorts.length === 0) continue;
+    egress.push({
+      to: [
+        {
+          namespaceSelector: nsSelector(namespaceOf(dependency)),
+          podSelector: { matchLabels: selectorLabels(dependency.name) },
+        },
+      ],
+      ports: targetPorts.map((port) => tcp(port.port)),
+    });
+  }
+  if (spec.internet) {
+    egress.push({
+      to: [{ ipBlock: { cidr: "0.0.0.0/0", except: PRIVATE_RANGES } }],
+      ports: spec.internet.ports.map(tcp),
+    });
+  }
+
+  return {
+    apiVersion: "networking.k8s.io/v1",
+    kind: "NetworkPolicy",
+    metadata: { name: spec.name, namespace, labels },
+    spec: {
+      podSelector: { matchLabels: selectorLabels(spec.name) },
+      policyTypes: ["Ingress", "Egress"],
+      ingress,
+      egress,
+    },
+  };
+}

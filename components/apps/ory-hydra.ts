@@ -1,0 +1,32 @@
+import type { WorkloadSpec } from "./spec";
+
+export const oryHydra: WorkloadSpec = {
+  name: "ory-hydra",
+  description: "OAuth2/OpenID Connect server (hydra.<domain>); login and consent pages come from faf-user-service",
+  image: { repository: "oryd/hydra", tag: "v26.2.0" },
+  ports: [
+    { name: "public", port: 4444 },
+    { name: "admin", port: 4445 },
+  ],
+  routes: [{ hosts: ["hydra"], port: "public" }],
+  env: {
+    URLS_SELF_ISSUER: "https://hydra.{{baseDomain}}",
+    URLS_LOGIN: "https://user.{{baseDomain}}/oauth2/login",
+    URLS_CONSENT: "https://user.{{baseDomain}}/oauth2/consent",
+    URLS_DEVICE_VERIFICATION: "https://user.{{baseDomain}}/oauth2/device-login",
+    URLS_DEVICE_SUCCESS: "https://user.{{baseDomain}}/oauth2/device-done",
+    STRATEGIES_ACCESS_TOKEN: "jwt",
+    OAUTH2_CLIENT_CREDENTIALS_DEFAULT_GRANT_ALLOWED_SCOPE: "true",
+    DB_USER: "hydra",
+    DB_NAME: "ory-hydra",
+  },
+  // DSN is postgres://hydra:<DB_PASSWORD>@postgres:5432/ory-hydra, kept whole in the secret store.
+  secrets: { keys: ["DSN", "DB_PASSWORD"], env: ["DSN"] },
+  databases: [{ engine: "postgres", database: "ory-hydra", user: "hydra", passwordKey: "DB_PASSWORD" }],
+  jobs: [{ name: "migrate", args: ["migrate", "sql", "--read-from-env", "--yes"] }],
+  probes: {
+    liveness: { http: { port: "admin", path: "/health/alive" }, periodSeconds: 10, failureThreshold: 3 },
+    readiness: { http: { port: "admin", path: "/health/ready" }, periodSeconds: 5, failureThreshold: 2 },
+  },
+  resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "512Mi" } },
+};

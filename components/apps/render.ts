@@ -1,0 +1,264 @@
+import { contentHash } from "../lib/hash";
+import type { KubeObject, Rendered } from "../lib/kube";
+import { workloadLabels } from "../lib/labels";
+import { DATA_SERVICES, NAMESPACES } from "../lib/names";
+import { fillTemplate, fillTemplates, type TemplateContext } from "../lib/template";
+import { networkPolicy } from "./network";
+import { fileKey, jobContainer, mainContainer, podSpec, type PodInputs } from "./pod";
+import { ingressRoute, middlewares, tcpRoutes, type IngressSettings } from "./routes";
+import type { WorkloadSpec } from "./spec";
+
+export interface RenderContext {
+  environment: "prod" | "test" | "local";
+  baseDomain: string;
+  ingress: IngressSettings;
+  imagePullPolicy: string;
+  /** A replica count from the stack settings, overriding the spec's. */
+  replicaOverride?: number;
+  /** Selected workloads that require this one. */
+  callers: readonly WorkloadSpec[];
+  /** The specs of the workloads this one requires. */
+  required: readonly WorkloadSpec[];
+}
+
+/**
+ * A workload's objects in the order they must exist: `setup` (config, identity, policy,
+ * middlewares) before `jobs`, jobs complete before the `controller` starts, `exposure`
+ * (Service, routes, PDB) alongside.
+ */
+export interface RenderedWorkload {
+  namespace: string;
+  setup: Rendered[];
+  jobs: Rendered[];
+  controller: Rendered | undefined;
+  exposure: Rendered[];
+}
+
+/** The in-cluster DNS names `{{mariadb}}` etc. resolve to. */
+export function templateContext(environment: string, baseDomain: string): TemplateContext {
+  const host = (name: keyof typeof DATA_SERVICES) =>
+    `${DATA_SERVICES[name].service}.${DATA_SERVICES[name].namespace}.svc.cluster.local`;
+  return {
+    baseDomain,
+    environment,
+    mariadb: host("mariadb"),
+    postgres: host("postgres"),
+    mongodb: host("mongodb"),
+    rabbitmq: host("rabbitmq"),
+  };
+}
+
+export function replicasFor(spec: WorkloadSpec, context: Pick<RenderContext, "environment" | "replicaOverride">): number {
+  return context.replicaOverride ?? spec.replicas?.[context.environment] ?? 1;
+}
+
+/** Renders any workload spec into its Kubernetes objects. Pure and deterministic. */
+export function renderWorkload(spec: WorkloadSpec, context: RenderContext): RenderedWorkload {
+  const namespace = NAMESPACES[spec.namespace ?? "apps"];
+  const tctx = templateContext(context.environment, context.baseDomain);
+  const labels = (component: string) => workloadLabels(spec.name, component, spec.image.tagFor?.[context.environment] ?? spec.image.tag);
+  const setup: Rendered[] = [];
+
+  const env = fillTemplates({ ...spec.env, ...spec.envFor?.[context.environment] }, tctx, `${spec.name}.env`);
+  let envConfigMap: string | undefined;
+  if (Object.keys(env).length > 0) {
+    const data = sortedRecord(env);
+    envConfigMap = `${spec.name}-env-${contentHash(data)}`;
+    setup.push({ role: "env", object: configMap(envConfigMap, namespace, labels("config"), data) });
+  }
+  let filesConfigMap: string | undefined;
+  if (spec.files?.length) {
+    const data = sortedRecord(
+      Object.fromEntries(spec.files.map((f) => [fileKey(f.path), fillTemplate(f.content, tctx, `${spec.name}.files[${f.path}]`)])),
+    );
+    filesConfigMap = `${spec.name}-files-${contentHash(data)}`;
+    setup.push({ role: "files", object: configMap(filesConfigMap, namespace, labels("config"), data) });
+  }
+
+  setup.push({
+    role: "serviceaccount",
+    object: {
+      apiVersion: "v1",
+      kind: "ServiceAccount",
+      metadata: { name: spec.name, namespace, labels: labels("identity") },
+      automountServiceAccountToken: false,
+    },
+  });
+  setup.push({
+    role: "networkpolicy",
+    object: networkPolicy(spec, namespace, labels("network"), context.callers, context.required),
+  });
+  for (const object of middlewares(spec, namespace, labels("ingress"), tctx)) {
+    setup.push({ role: `middleware-${object.metadata.name.slice(spec.name.length + 1)}`, object });
+  }
+
+  const podInputs: PodInputs = {
+    spec,
+    environment: context.environment,
+    imagePullPolicy: context.imagePullPolicy,
+    serviceAccountName: spec.name,
+    envConfigMap,
+    filesConfigMap,
+    secretName: spec.name,
+  };
+  const podAnnotations = podAnnotationsOf(spec);
+
+  const jobs: Rendered[] = (spec.jobs ?? []).map((job) => {
+    const template = {
+      metadata: { labels: labels(`job-${job.name}`), annotations: podAnnotations },
+      spec: podSpec(podInputs, jobContainer(podInputs, job), "Never"),
+    };
+    // The name carries the hash of what the job runs, so a new image or config runs it again
+    // (a Job's template is immutable: an edit in place would be rejected).
+    const name = `${spec.name}-${job.name}-${contentHash(template, 8)}`;
+    return {
+      role: `job-${job.name}`,
+      object: {
+        apiVersion: "batch/v1",
+        kind: "Job",
+        metadata: { name, namespace, labels: labels(`job-${job.name}`) },
+        spec: {
+          backoffLimit: job.backoffLimit ?? 2,
+          activeDeadlineSeconds: job.activeDeadlineSeconds ?? 600,
+          template,
+        },
+      },
+    };
+  });
+
+  const controllerKind = spec.controller ?? "Deployment";
+  const exposure: Rendered[] = [];
+  let controller: Rendered | undefined;
+  if (controllerKind !== "None") {
+    const replicas = replicasFor(spec, context);
+    const template = {
+      metadata: { labels: labels("server"), annotations: podAnnotations },
+      spec: podSpec(podInputs, mainContainer(podInputs)),
+    };
+    const selector = { matchLabels: { "app.kubernetes.io/name": spec.name, "app.kubernetes.io/instance": spec.name } };
+    controller =
+      controllerKind === "Deployment"
+        ? {
+            role: "deployment",
+            object: {
+              apiVersion: "apps/v1",
+              kind: "Deployment",
+              metadata: { name: spec.name, namespace, labels: labels("server") },
+              spec: {
+                replicas,
+                revisionHistoryLimit: 5,
+                selector,
+                strategy:
+                  spec.rollout === "recreate"
+                    ? { type: "Recreate" }
+                    : { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+                template,
+              },
+            },
+          }
+        : {
+            role: "statefulset",
+            object: {
+              apiVersion: "apps/v1",
+              kind: "StatefulSet",
+              metadata: { name: spec.name, namespace, labels: labels("server") },
+              spec: {
+                replicas,
+                revisionHistoryLimit: 5,
+                serviceName: `${spec.name}-headless`,
+                selector,
+                podManagementPolicy: "OrderedReady",
+                updateStrategy: { type: "RollingUpdate" },
+                persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
+                template,
+              },
+            },
+          };
+
+    const exposed = (spec.ports ?? []).filter((port) => port.exposed !== false);
+    if (exposed.length > 0) {
+      exposure.push({ role: "service", object: service(spec.name, namespace, labels("server"), exposed, false) });
+    }
+    if (controllerKind === "StatefulSet") {
+      exposure.push({
+        role: "headless",
+        object: service(`${spec.name}-headless`, namespace, labels("server"), spec.ports ?? [], true, spec.name),
+      });
+    }
+    if (replicas > 1) {
+      exposure.push({
+        role: "pdb",
+        object: {
+          apiVersion: "policy/v1",
+          kind: "PodDisruptionBudget",
+          metadata: { name: spec.name, namespace, labels: labels("server") },
+          spec: { maxUnavailable: 1, selector, unhealthyPodEvictionPolicy: "AlwaysAllow" },
+        },
+      });
+    }
+    const route = ingressRoute(spec, namespace, labels("ingress"), context.ingress, tctx);
+    if (route) exposure.push({ role: "ingressroute", object: route });
+    for (const object of tcpRoutes(spec, namespace, labels("ingress"))) {
+      exposure.push({ role: `ingressroutetcp-${object.metadata.name.slice(spec.name.length + 1)}`, object });
+    }
+  } else if (spec.routes?.length || spec.tcpRoutes?.length || spec.ports?.length) {
+    throw new Error(`${spec.name}: a workload without a controller cannot have ports or routes`);
+  }
+
+  return { namespace, setup, jobs, controller, exposure };
+}
+
+/** Every object of a rendered workload, in creation order. */
+export function allObjects(rendered: RenderedWorkload): Rendered[] {
+  return [...rendered.setup, ...rendered.jobs, ...(rendered.controller ? [rendered.controller] : []), ...rendered.exposure];
+}
+
+function podAnnotationsOf(spec: WorkloadSpec): Record<string, string> | undefined {
+  const annotations: Record<string, string> = {};
+  if (spec.metrics) {
+    const port = (spec.ports ?? []).find((p) => p.name === spec.metrics?.port);
+    if (!port) throw new Error(`${spec.name}.metrics: no port named "${spec.metrics.port}"`);
+    annotations["prometheus.io/scrape"] = "true";
+    annotations["prometheus.io/port"] = String(port.port);
+    annotations["prometheus.io/path"] = spec.metrics.path;
+  }
+  for (const [exception, reason] of Object.entries(spec.security?.exceptions ?? {})) {
+    annotations[`security.faforever.com/${exception}`] = reason;
+  }
+  return Object.keys(annotations).length > 0 ? annotations : undefined;
+}
+
+function configMap(name: string, namespace: string, labels: Record<string, string>, data: Record<string, string>): KubeObject {
+  // Immutable: the name changes with the content, so the object itself never needs to.
+  return { apiVersion: "v1", kind: "ConfigMap", metadata: { name, namespace, labels }, immutable: true, data };
+}
+
+function service(
+  name: string,
+  namespace: string,
+  labels: Record<string, string>,
+  ports: NonNullable<WorkloadSpec["ports"]>,
+  headless: boolean,
+  selectorName = name,
+): KubeObject {
+  return {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name, namespace, labels },
+    spec: {
+      type: "ClusterIP",
+      ...(headless ? { clusterIP: "None", publishNotReadyAddresses: true } : {}),
+      selector: { "app.kubernetes.io/name": selectorName, "app.kubernetes.io/instance": selectorName },
+      ports: ports.map((port) => ({
+        name: port.name,
+        port: headless ? port.port : (port.servicePort ?? port.port),
+        targetPort: port.name,
+        protocol: port.protocol ?? "TCP",
+      })),
+    },
+  };
+}
+
+function sortedRecord(record: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}

@@ -1,0 +1,44 @@
+import * as pulumi from "@pulumi/pulumi";
+import { createObject } from "../lib/create";
+import { renderWorkload, type RenderContext } from "./render";
+import type { WorkloadSpec } from "./spec";
+
+const TYPE = "faf:apps:Workload";
+
+export interface WorkloadArgs {
+  spec: WorkloadSpec;
+  context: RenderContext;
+  /** What must exist first: the namespace, and the workloads this one requires. */
+  after?: pulumi.Resource[];
+}
+
+/** Any FAF workload: renders the spec and creates its objects in order. */
+export class Workload extends pulumi.ComponentResource {
+  /** Every Kubernetes object of the workload, by role. */
+  readonly objects: Readonly<Record<string, pulumi.CustomResource>>;
+  /** The Deployment or StatefulSet; undefined for a jobs-only workload. */
+  readonly controller: pulumi.CustomResource | undefined;
+
+  constructor(name: string, args: WorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(TYPE, name, {}, opts);
+    const rendered = renderWorkload(args.spec, args.context);
+    const after = args.after ?? [];
+    const objects: Record<string, pulumi.CustomResource> = {};
+    const create = (role: string, object: Parameters<typeof createObject>[1], extra: pulumi.CustomResourceOptions) =>
+      (objects[role] = createObject(`${name}-${role}`, object, { parent: this, ...extra }));
+
+    const setup = rendered.setup.map((r) => create(r.role, r.object, { dependsOn: after }));
+    const jobs = rendered.jobs.map((r) => {
+      const deadline = Number((r.object.spec as { activeDeadlineSeconds?: number }).activeDeadlineSeconds ?? 600);
+      // Pulumi waits for the Job to complete; give it the Job's own deadline plus image pull time.
+      const timeout = `${deadline + 300}s`;
+      return create(r.role, r.object, { dependsOn: [...after, ...setup], customTimeouts: { create: timeout, update: timeout } });
+    });
+    this.controller = rendered.controller
+      ? create(rendered.controller.role, rendered.controller.object, { dependsOn: [...after, ...setup, ...jobs] })
+      : undefined;
+    for (const r of rendered.exposure) create(r.role, r.object, { dependsOn: [...after, ...setup] });
+    this.objects = objects;
+    this.registerOutputs({});
+  }
+}
