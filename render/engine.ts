@@ -1,0 +1,162 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { StackConfig } from "./stack-file";
+
+// Internal SDK modules: the mock monitor hides the registration request (parent, dependencies,
+// options) from `Mocks`, so the engine wraps the monitor to see what the real engine would get.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const rpc = require("@pulumi/pulumi/runtime/rpc") as {
+  deserializeProperties(struct: unknown, keepUnknowns?: boolean): Record<string, unknown>;
+  specialSigKey: string;
+  specialSecretSig: string;
+};
+
+/** What the engine would be asked to register, as the render shows it. */
+export interface CapturedResource {
+  type: string;
+  name: string;
+  custom: boolean;
+  parent?: string;
+  dependsOn: string[];
+  inputs: Record<string, unknown>;
+  options: Record<string, unknown>;
+}
+
+export interface ProgramRun {
+  resources: CapturedResource[];
+  outputs: Record<string, unknown>;
+}
+
+/** Stands for every secret value in the render. */
+export const SECRET = "[secret]";
+
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getCustom(): boolean;
+  getObject(): unknown;
+  getDependenciesList(): string[];
+  getPropertydependenciesMap(): { forEach(cb: (value: { getUrnsList(): string[] }, key: string) => void): void };
+  getProvider(): string;
+  getProtect(): boolean;
+  getRetainondelete(): boolean;
+  getDeletebeforereplace(): boolean;
+  getIgnorechangesList(): string[];
+  getReplaceonchangesList(): string[];
+  getAdditionalsecretoutputsList(): string[];
+  getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
+}
+
+interface OutputsRequest {
+  getUrn(): string;
+  getOutputs(): unknown;
+}
+
+/** The logical name in a URN (`urn:pulumi:stack::project::type::name`). */
+export function urnName(urn: string): string {
+  return urn.slice(urn.lastIndexOf("::") + 2);
+}
+
+/** Replaces Pulumi's secret envelopes with {@link SECRET}; leaves everything else as it is. */
+export function redactSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redactSecrets);
+  if (value !== null && typeof value === "object") {
+    const record = value as Record<string, unknown>;
+    if (record[rpc.specialSigKey] === rpc.specialSecretSig) return SECRET;
+    return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, redactSecrets(v)]));
+  }
+  return value;
+}
+
+/**
+ * Runs a Pulumi program under the SDK's mock engine, the way `pulumi up` runs it (inside the
+ * root Stack resource, with the stack's configuration), and returns what it registered.
+ * Nothing leaves the process: no CLI, no cluster, no network.
+ */
+export async function runProgram(stack: StackConfig, programPath: string): Promise<ProgramRun> {
+  const captured: CapturedResource[] = [];
+  const outputs: Record<string, unknown> = {};
+
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => ({ id: `${args.name}-id`, state: mockState(args.type, args.inputs) }),
+      call: (args) => {
+        throw new Error(`the render engine has no mock for the function ${args.token}`);
+      },
+    },
+    stack.project,
+    stack.stack,
+    false,
+  );
+  const monitor = pulumi.runtime.getMonitor() as unknown as {
+    registerResource(req: RegisterRequest, cb: unknown): void;
+    registerResourceOutputs(req: OutputsRequest, cb: unknown): void;
+  };
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, cb) => {
+    captured.push(capture(req));
+    register(req, cb);
+  };
+  const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
+  monitor.registerResourceOutputs = (req, cb) => {
+    if (urnName(req.getUrn()) === `${stack.project}-${stack.stack}`) {
+      Object.assign(outputs, redactSecrets(rpc.deserializeProperties(req.getOutputs())));
+    }
+    registerOutputs(req, cb);
+  };
+
+  pulumi.runtime.setAllConfig(stack.config, stack.secretKeys);
+  await pulumi.runtime.runInPulumiStack(async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require(programPath) as unknown;
+  });
+  await pulumi.runtime.disconnect();
+
+  return { resources: captured, outputs };
+}
+
+function capture(req: RegisterRequest): CapturedResource {
+  const type = req.getType();
+  const name = req.getName();
+  const parent = req.getParent();
+  const fromInputs = new Set<string>();
+  req.getPropertydependenciesMap().forEach((deps) => deps.getUrnsList().forEach((urn) => fromInputs.add(urn)));
+  const timeouts = req.getCustomtimeouts();
+  const options: Record<string, unknown> = {
+    provider: req.getProvider() ? urnName(req.getProvider().split("::").slice(0, -1).join("::")) : undefined,
+    protect: req.getProtect() || undefined,
+    retainOnDelete: req.getRetainondelete() || undefined,
+    deleteBeforeReplace: req.getDeletebeforereplace() || undefined,
+    ignoreChanges: nonEmpty(req.getIgnorechangesList()),
+    replaceOnChanges: nonEmpty(req.getReplaceonchangesList()),
+    additionalSecretOutputs: nonEmpty(req.getAdditionalsecretoutputsList()),
+    customTimeouts:
+      timeouts && (timeouts.getCreate() || timeouts.getUpdate() || timeouts.getDelete())
+        ? { create: timeouts.getCreate() || undefined, update: timeouts.getUpdate() || undefined, delete: timeouts.getDelete() || undefined }
+        : undefined,
+  };
+  return {
+    type,
+    name,
+    custom: req.getCustom(),
+    ...(parent ? { parent: urnName(parent) } : {}),
+    // Explicit dependsOn: what the request depends on beyond what its inputs refer to.
+    dependsOn: req
+      .getDependenciesList()
+      .filter((urn) => !fromInputs.has(urn))
+      .map(urnName)
+      .sort(),
+    inputs: redactSecrets(rpc.deserializeProperties(req.getObject())) as Record<string, unknown>,
+    options: Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
+  };
+}
+
+function nonEmpty(list: string[]): string[] | undefined {
+  return list.length > 0 ? [...list].sort() : undefined;
+}
+
+/** What a resource's outputs look like after creation: its inputs, plus what providers compute. */
+function mockState(type: string, inputs: Record<string, unknown>): Record<string, unknown> {
+  if (type.startsWith("random:")) return { ...inputs, result: SECRET };
+  return inputs;
+}
