@@ -9,18 +9,25 @@ import { runProgram } from "./engine";
 import { summary, writeRender } from "./output";
 import { readStackConfig, UsageError } from "./stack-file";
 
-const USAGE = "usage: npm run render -- <stack> [--out <dir>]   (stacks: the Pulumi.<stack>.yaml files)";
+const USAGE = "usage: npm run render -- <stack> [--out <dir>] [--stack-dir <dir>]   (stacks: the Pulumi.<stack>.yaml files)";
 
-export function parseArgs(argv: readonly string[]): { stack: string; out: string | undefined } {
+export interface CliArgs {
+  stack: string;
+  out: string | undefined;
+  /** Where the stack files are (Pulumi.yaml's `stackConfigDir`); default the project folder. */
+  stackDir: string | undefined;
+}
+
+export function parseArgs(argv: readonly string[]): CliArgs {
   let stack: string | undefined;
-  let out: string | undefined;
+  const options: Record<"--out" | "--stack-dir", string | undefined> = { "--out": undefined, "--stack-dir": undefined };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (arg === "--out") {
-      out = argv[++i];
-      if (!out) throw new UsageError(`--out needs a directory. ${USAGE}`);
-    } else if (arg?.startsWith("--out=")) {
-      out = arg.slice("--out=".length);
+    const [flag, inline] = arg?.split(/=(.*)/s) ?? [];
+    if (flag === "--out" || flag === "--stack-dir") {
+      const value = inline ?? argv[++i];
+      if (!value) throw new UsageError(`${flag} needs a directory. ${USAGE}`);
+      options[flag] = value;
     } else if (arg?.startsWith("-")) {
       throw new UsageError(`unknown option ${arg}. ${USAGE}`);
     } else if (stack === undefined) {
@@ -30,13 +37,13 @@ export function parseArgs(argv: readonly string[]): { stack: string; out: string
     }
   }
   if (!stack) throw new UsageError(USAGE);
-  return { stack, out };
+  return { stack, out: options["--out"], stackDir: options["--stack-dir"] };
 }
 
 async function main(): Promise<number> {
   const root = resolve(__dirname, "..");
-  const { stack, out } = parseArgs(process.argv.slice(2));
-  const config = readStackConfig(root, stack);
+  const { stack, out, stackDir } = parseArgs(process.argv.slice(2));
+  const config = readStackConfig(root, stack, stackDir ? resolve(stackDir) : root);
   const outDir = resolve(out ?? resolve(root, "rendered", stack));
   const run = await runProgram(config, resolve(root, "index.ts"));
   const { manifests } = writeRender(run, outDir);

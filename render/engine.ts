@@ -21,10 +21,7 @@ export interface CapturedResource {
   options: Record<string, unknown>;
 }
 
-export interface ProgramRun {
-  resources: CapturedResource[];
-  outputs: Record<string, unknown>;
-}
+export type ProgramRun = Capture;
 
 /** Stands for every secret value in the render. */
 export const SECRET = "[secret]";
@@ -68,15 +65,19 @@ export function redactSecrets(value: unknown): unknown {
   return value;
 }
 
-/**
- * Runs a Pulumi program under the SDK's mock engine, the way `pulumi up` runs it (inside the
- * root Stack resource, with the stack's configuration), and returns what it registered.
- * Nothing leaves the process: no CLI, no cluster, no network.
- */
-export async function runProgram(stack: StackConfig, programPath: string): Promise<ProgramRun> {
-  const captured: CapturedResource[] = [];
-  const outputs: Record<string, unknown> = {};
+export interface Capture {
+  resources: CapturedResource[];
+  /** Outputs registered on the root stack resource. */
+  outputs: Record<string, unknown>;
+}
 
+/**
+ * Installs the SDK's mock engine and records every registration it receives, with the parent,
+ * dependencies and options the real engine would be given. Used by the render and by the
+ * component tests.
+ */
+export async function startCapture(project: string, stack: string): Promise<Capture> {
+  const capture: Capture = { resources: [], outputs: {} };
   await pulumi.runtime.setMocks(
     {
       newResource: (args) => ({ id: `${args.name}-id`, state: mockState(args.type, args.inputs) }),
@@ -84,8 +85,8 @@ export async function runProgram(stack: StackConfig, programPath: string): Promi
         throw new Error(`the render engine has no mock for the function ${args.token}`);
       },
     },
-    stack.project,
-    stack.stack,
+    project,
+    stack,
     false,
   );
   const monitor = pulumi.runtime.getMonitor() as unknown as {
@@ -94,28 +95,41 @@ export async function runProgram(stack: StackConfig, programPath: string): Promi
   };
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, cb) => {
-    captured.push(capture(req));
+    capture.resources.push(captureRequest(req));
     register(req, cb);
   };
   const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
   monitor.registerResourceOutputs = (req, cb) => {
-    if (urnName(req.getUrn()) === `${stack.project}-${stack.stack}`) {
-      Object.assign(outputs, redactSecrets(rpc.deserializeProperties(req.getOutputs())));
+    if (urnName(req.getUrn()) === `${project}-${stack}`) {
+      Object.assign(capture.outputs, redactSecrets(rpc.deserializeProperties(req.getOutputs())));
     }
     registerOutputs(req, cb);
   };
+  return capture;
+}
 
+/** Resolves when every registration so far has been answered. */
+export async function settle(): Promise<void> {
+  await pulumi.runtime.disconnect();
+}
+
+/**
+ * Runs a Pulumi program under the SDK's mock engine, the way `pulumi up` runs it (inside the
+ * root Stack resource, with the stack's configuration), and returns what it registered.
+ * Nothing leaves the process: no CLI, no cluster, no network.
+ */
+export async function runProgram(stack: StackConfig, programPath: string): Promise<ProgramRun> {
+  const capture = await startCapture(stack.project, stack.stack);
   pulumi.runtime.setAllConfig(stack.config, stack.secretKeys);
   await pulumi.runtime.runInPulumiStack(async () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require(programPath) as unknown;
   });
-  await pulumi.runtime.disconnect();
-
-  return { resources: captured, outputs };
+  await settle();
+  return capture;
 }
 
-function capture(req: RegisterRequest): CapturedResource {
+function captureRequest(req: RegisterRequest): CapturedResource {
   const type = req.getType();
   const name = req.getName();
   const parent = req.getParent();

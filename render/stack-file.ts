@@ -36,17 +36,17 @@ export function knownStacks(dir: string): string[] {
  * Reads `Pulumi.yaml` and `Pulumi.<stack>.yaml` as the Pulumi CLI would and returns the
  * configuration it would give the program, with every secure value replaced by a placeholder.
  */
-export function readStackConfig(dir: string, stack: string): StackConfig {
+export function readStackConfig(dir: string, stack: string, stackDir: string = dir): StackConfig {
   const projectFile = join(dir, "Pulumi.yaml");
   const project = readYaml(projectFile, "Pulumi.yaml") as { name?: unknown } | null;
   if (!project || typeof project.name !== "string") {
     throw new UsageError(`Pulumi.yaml: no project name. Fix: add "name: faf".`);
   }
   const stackFile = `Pulumi.${stack}.yaml`;
-  const path = join(dir, stackFile);
+  const path = join(stackDir, stackFile);
   if (!/^[A-Za-z0-9_.-]+$/.test(stack) || !existsSync(path)) {
     throw new UsageError(
-      `unknown stack "${stack}": there is no ${stackFile}. Known stacks: ${knownStacks(dir).join(", ") || "none"}. ` +
+      `unknown stack "${stack}": there is no ${stackFile}. Known stacks: ${knownStacks(stackDir).join(", ") || "none"}. ` +
         `Fix: pick one of those, or copy Pulumi.local.yaml to ${stackFile}.`,
     );
   }
@@ -92,7 +92,7 @@ function readYaml(path: string, label: string): unknown {
   try {
     return parse(text, { prettyErrors: true, uniqueKeys: true }) as unknown;
   } catch (error) {
-    const detail = (error as Error).message.split("\n")[0];
+    const detail = ((error as Error).message.split("\n")[0] ?? "").replace(/:\s*$/, "");
     throw new UsageError(`${label} is not valid YAML: ${detail}. Fix: correct the file (indentation, quoting) and run again.`);
   }
 }

@@ -19,20 +19,20 @@ export function settingKey(path: readonly PropertyKey[]): string {
 }
 
 function describeIssue(issue: z.core.$ZodIssue, stackFile: string, stack: string): string[] {
-  const top = issue.path[0] === undefined ? undefined : String(issue.path[0]);
-  const hint = top ? SETTING_HINTS[top] : undefined;
-  const setCommand = (key: string) => `pulumi config set ${key} <value> --stack ${stack}`;
+  const hint = SETTING_HINTS[issue.path.filter((p) => typeof p === "string").join(".")];
+  const path = (key: string) => (key.includes(".") || key.includes("[") ? "--path " : "");
+  const setCommand = (key: string) => `pulumi config set ${path(key)}${key} <value> --stack ${stack}`;
+  const missing = (key: string, why = "missing") =>
+    `${key}: ${why}. Fix: ${setCommand(key)}${hint ? ` (${hint})` : ""}.`;
   switch (issue.code) {
     case "unrecognized_keys":
       return issue.keys.map((key) => {
         const full = settingKey([...issue.path, key]);
-        return `${full}: unknown key. Fix: remove it from ${stackFile} (pulumi config rm ${full} --stack ${stack}) or correct its spelling.`;
+        return `${full}: unknown key. Fix: remove it from ${stackFile} (pulumi config rm ${path(full)}${full} --stack ${stack}) or correct its spelling.`;
       });
     case "invalid_type": {
       const key = settingKey(issue.path);
-      if (issue.input === undefined) {
-        return [`${key}: missing. Fix: ${setCommand(key)}${hint ? ` (${hint})` : ""}.`];
-      }
+      if (issue.input === undefined) return [missing(key)];
       return [`${key}: expected ${issue.expected}, got ${describe(issue.input)}. Fix: set it to ${hint ?? `a ${issue.expected}`}.`];
     }
     case "invalid_value":
@@ -41,6 +41,9 @@ function describeIssue(issue: z.core.$ZodIssue, stackFile: string, stack: string
       ];
     default: {
       const key = settingKey(issue.path);
+      if (issue.code === "custom" && (issue.params as { missing?: boolean } | undefined)?.missing) {
+        return [missing(key, `missing; ${issue.message}`)];
+      }
       const given = issue.input === undefined ? "" : ` (got ${describe(issue.input)})`;
       return [`${key}: ${issue.message}${given}. Fix: set it to ${hint ?? "a valid value"}.`];
     }

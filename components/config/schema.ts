@@ -46,6 +46,7 @@ export function settingsSchema(serviceNames: readonly string[]) {
           code: "custom",
           path: ["hostName"],
           message: `required when environment is ${settings.environment}`,
+          params: { missing: true },
         });
       }
     });
@@ -53,12 +54,14 @@ export function settingsSchema(serviceNames: readonly string[]) {
 
 export type Settings = z.output<ReturnType<typeof settingsSchema>>;
 
-/** How to fix a bad value, per top-level key; shown after the problem. */
+/** What a good value looks like, per setting path; shown in the fix. */
 export const SETTING_HINTS: Record<string, string> = {
   environment: `one of ${ENVIRONMENTS.join(", ")}`,
   baseDomain: "a domain such as faforever.com",
   hostName: "the machine's host name, such as fafprod3",
-  kubernetes: "an object such as {context: my-context}",
+  kubernetes: "a mapping with a context, such as {context: my-context}",
+  "kubernetes.context": "a kube context name from `kubectl config get-contexts`",
+  "kubernetes.kubeconfig": "the path of a kubeconfig file",
   services: 'all, or a list of service names such as ["faf-api"]',
   replicas: "a map of service name to replica count, such as {faf-api: 1}",
 };

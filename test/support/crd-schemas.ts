@@ -1,0 +1,137 @@
+import { z } from "zod";
+
+/**
+ * Typed definitions of the custom resources the program creates, written from the upstream
+ * CRDs (Traefik chart 41.x, Traefik v3.7, `traefik.io/v1alpha1`). They cover the fields the
+ * program may use, strictly: an unknown field, which the API server would prune or reject, is
+ * an error here. `@kubernetes-models/traefik` is not used: its last Node 20 build (0.2.4)
+ * models Traefik 2.10 (no `observability`, `syntax`, ServersTransportTCP).
+ * CI also validates against the full upstream schemas when `../shared/schemas` is present.
+ */
+
+const metadata = z.strictObject({
+  name: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/),
+  namespace: z.string(),
+  labels: z.record(z.string(), z.string()).optional(),
+  annotations: z.record(z.string(), z.string()).optional(),
+});
+
+const intOrString = z.union([z.number().int(), z.string()]);
+const middlewareRef = z.strictObject({ name: z.string(), namespace: z.string().optional() });
+
+const httpService = z.strictObject({
+  name: z.string(),
+  namespace: z.string().optional(),
+  kind: z.enum(["Service", "TraefikService"]).optional(),
+  port: intOrString.optional(),
+  scheme: z.string().optional(),
+  serversTransport: z.string().optional(),
+  passHostHeader: z.boolean().optional(),
+  weight: z.number().int().optional(),
+  nativeLB: z.boolean().optional(),
+});
+
+const tls = z.strictObject({
+  secretName: z.string().optional(),
+  certResolver: z.string().optional(),
+  options: z.strictObject({ name: z.string(), namespace: z.string().optional() }).optional(),
+  store: z.strictObject({ name: z.string(), namespace: z.string().optional() }).optional(),
+  domains: z.array(z.strictObject({ main: z.string().optional(), sans: z.array(z.string()).optional() })).optional(),
+});
+
+export const IngressRoute = z.strictObject({
+  apiVersion: z.literal("traefik.io/v1alpha1"),
+  kind: z.literal("IngressRoute"),
+  metadata,
+  spec: z.strictObject({
+    entryPoints: z.array(z.string()).min(1),
+    routes: z
+      .array(
+        z.strictObject({
+          kind: z.literal("Rule").optional(),
+          match: z.string().min(1),
+          priority: z.number().int().optional(),
+          syntax: z.enum(["v2", "v3"]).optional(),
+          middlewares: z.array(middlewareRef).optional(),
+          services: z.array(httpService).min(1),
+        }),
+      )
+      .min(1),
+    tls: tls.optional(),
+  }),
+});
+
+export const IngressRouteTCP = z.strictObject({
+  apiVersion: z.literal("traefik.io/v1alpha1"),
+  kind: z.literal("IngressRouteTCP"),
+  metadata,
+  spec: z.strictObject({
+    entryPoints: z.array(z.string()).min(1),
+    routes: z
+      .array(
+        z.strictObject({
+          match: z.string().min(1),
+          priority: z.number().int().optional(),
+          syntax: z.enum(["v2", "v3"]).optional(),
+          middlewares: z.array(middlewareRef).optional(),
+          services: z
+            .array(
+              z.strictObject({
+                name: z.string(),
+                namespace: z.string().optional(),
+                port: intOrString,
+                weight: z.number().int().optional(),
+                proxyProtocol: z.strictObject({ version: z.number().int() }).optional(),
+                nativeLB: z.boolean().optional(),
+              }),
+            )
+            .min(1),
+        }),
+      )
+      .min(1),
+    tls: z
+      .strictObject({ passthrough: z.boolean().optional(), secretName: z.string().optional(), certResolver: z.string().optional() })
+      .optional(),
+  }),
+});
+
+export const Middleware = z.strictObject({
+  apiVersion: z.literal("traefik.io/v1alpha1"),
+  kind: z.literal("Middleware"),
+  metadata,
+  spec: z.union([
+    z.strictObject({
+      headers: z.strictObject({
+        accessControlAllowCredentials: z.boolean().optional(),
+        accessControlAllowHeaders: z.array(z.string()).optional(),
+        accessControlAllowMethods: z.array(z.string()).optional(),
+        accessControlAllowOriginList: z.array(z.string()).optional(),
+        accessControlAllowOriginListRegex: z.array(z.string()).optional(),
+        accessControlExposeHeaders: z.array(z.string()).optional(),
+        accessControlMaxAge: z.number().int().optional(),
+        addVaryHeader: z.boolean().optional(),
+        customRequestHeaders: z.record(z.string(), z.string()).optional(),
+        customResponseHeaders: z.record(z.string(), z.string()).optional(),
+      }),
+    }),
+    z.strictObject({
+      redirectRegex: z.strictObject({ regex: z.string(), replacement: z.string(), permanent: z.boolean().optional() }),
+    }),
+    z.strictObject({ redirectScheme: z.strictObject({ scheme: z.string(), permanent: z.boolean().optional(), port: z.string().optional() }) }),
+    z.strictObject({ stripPrefix: z.strictObject({ prefixes: z.array(z.string()).min(1) }) }),
+  ]),
+});
+
+/** The typed definition for a custom kind, by `apiVersion/kind`. */
+export const CRD_SCHEMAS: Record<string, z.ZodType> = {
+  "traefik.io/v1alpha1/IngressRoute": IngressRoute,
+  "traefik.io/v1alpha1/IngressRouteTCP": IngressRouteTCP,
+  "traefik.io/v1alpha1/Middleware": Middleware,
+};
+
+export function validateCustomObject(object: Record<string, unknown>): string[] {
+  const schema = CRD_SCHEMAS[`${String(object.apiVersion)}/${String(object.kind)}`];
+  if (!schema) return [`no typed definition for ${String(object.apiVersion)}/${String(object.kind)}`];
+  const result = schema.safeParse(object);
+  return result.success ? [] : result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+}
