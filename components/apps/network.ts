@@ -31,14 +31,15 @@ export function networkPolicy(
   required: readonly WorkloadSpec[],
 ): KubeObject {
   const ports = spec.ports ?? [];
-  const routedPortNames = [
-    ...new Set([...(spec.routes ?? []).map((r) => r.port), ...(spec.tcpRoutes ?? []).map((r) => r.port)]),
-  ].sort();
+  const routed = [
+    ...(spec.routes ?? []).map((r, i) => portNamed(ports, r.port, `${spec.name}.routes[${i}]`).port),
+    ...(spec.tcpRoutes ?? []).map((r, i) => portNamed(ports, r.port, `${spec.name}.tcpRoutes[${i}]`).port),
+  ];
   const ingress: unknown[] = [];
-  if (routedPortNames.length > 0) {
+  if (routed.length > 0) {
     ingress.push({
       from: [{ namespaceSelector: nsSelector(INGRESS_NAMESPACE) }],
-      ports: routedPortNames.map((name) => tcp(portNamed(ports, name, `${spec.name}.routes`).port)),
+      ports: [...new Set(routed)].sort((a, b) => a - b).map(tcp),
     });
   }
   const exposed = exposedPorts(spec);

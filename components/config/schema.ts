@@ -18,7 +18,7 @@ export type Environment = (typeof ENVIRONMENTS)[number];
 /** Builds the schema; `serviceNames` are the catalogue's names, so a typo in `services` is caught here. */
 export function settingsSchema(serviceNames: readonly string[]) {
   const serviceName = z.string().refine((name) => serviceNames.includes(name), {
-    message: "unknown service",
+    message: `unknown service; known: ${serviceNames.join(", ")}`,
   });
   return z
     .strictObject({

@@ -1,0 +1,100 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { CATALOGUE, resolveServices } from "../../components/apps/catalogue";
+import type { WorkloadSpec } from "../../components/apps/spec";
+import { isDns1123Label } from "../../components/lib/names";
+
+const APPS_DIR = join(__dirname, "..", "..", "components", "apps");
+/** Files of the apps folder that are machinery, not workload data. */
+const MACHINERY = new Set(["catalogue.ts", "context.ts", "network.ts", "pod.ts", "render.ts", "routes.ts", "spec.ts", "workload.ts"]);
+const dataFiles = readdirSync(APPS_DIR).filter((f) => f.endsWith(".ts") && !MACHINERY.has(f));
+
+/** A tag that names a release: no `latest`, no branch names such as `main` or `develop`. */
+const PINNED_TAG = /^v?\d+(\.\d+)*([.-][0-9A-Za-z.]+)*$/;
+
+describe.each(CATALOGUE.map((spec) => [spec.name, spec] as [string, WorkloadSpec]))("workload %s", (_name, spec) => {
+  it("has a DNS-1123 name", () => {
+    expect(isDns1123Label(spec.name)).toBe(true);
+  });
+
+  it("pins its images to release tags", () => {
+    const tags = [spec.image, ...(spec.jobs ?? []).flatMap((j) => (j.image ? [j.image] : []))].flatMap((image) => [
+      image.tag,
+      ...Object.values(image.tagFor ?? {}),
+    ]);
+    for (const tag of tags) expect(tag, `${spec.name}: ${tag}`).toMatch(PINNED_TAG);
+  });
+
+  it("declares memory and CPU requests and a memory limit", () => {
+    expect(spec.resources.requests.cpu).toMatch(/^\d+m?$/);
+    expect(spec.resources.requests.memory).toMatch(/^\d+(Mi|Gi)$/);
+    expect(spec.resources.limits.memory).toMatch(/^\d+(Mi|Gi)$/);
+  });
+
+  it("has readiness and liveness probes if it is a long-running server", () => {
+    if ((spec.controller ?? "Deployment") === "None") return;
+    expect(spec.probes?.readiness, "readiness").toBeTypeOf("object");
+    expect(spec.probes?.liveness, "liveness").toBeTypeOf("object");
+    expect(spec.probes?.liveness).not.toEqual(spec.probes?.readiness);
+  });
+
+  it("names ports within Kubernetes' 15-character limit, each once", () => {
+    const names = (spec.ports ?? []).map((p) => p.name);
+    for (const name of names) expect(name).toMatch(/^[a-z]([-a-z0-9]{0,13}[a-z0-9])?$/);
+    expect(new Set(names).size).toBe(names.length);
+  });
+
+  it("declares every secret key its databases and broker read", () => {
+    const keys = new Set(spec.secrets?.keys ?? []);
+    for (const key of [...(spec.databases ?? []).map((d) => d.passwordKey), ...(spec.broker ? [spec.broker.passwordKey] : [])]) {
+      expect(keys.has(key), key).toBe(true);
+    }
+  });
+});
+
+describe("catalogue", () => {
+  it("has one data file per workload and no Kubernetes assembly in them", () => {
+    expect(dataFiles.length).toBe(CATALOGUE.length);
+    for (const file of dataFiles) {
+      const text = readFileSync(join(APPS_DIR, file), "utf8");
+      expect(text, file).not.toMatch(/apiVersion|@pulumi\/|kind:\s*"|containers|matchLabels/);
+      expect(text.split("\n").length, `${file} is short`).toBeLessThan(140);
+    }
+  });
+
+  it("routes every public host and path to one workload only", () => {
+    const seen = new Map<string, string>();
+    for (const spec of CATALOGUE) {
+      for (const route of spec.routes ?? []) {
+        for (const host of route.hosts) {
+          const key = `${host}${route.pathPrefix ?? ""}`;
+          expect(seen.get(key), `${key} claimed by ${seen.get(key)} and ${spec.name}`).toBeUndefined();
+          seen.set(key, spec.name);
+        }
+      }
+    }
+  });
+
+  it("names only known workloads as requirements, without cycles", () => {
+    expect(() => resolveServices("all")).not.toThrow();
+  });
+
+  it("orders dependencies before the workloads that need them", () => {
+    const order = resolveServices("all").workloads.map((w) => w.name);
+    for (const spec of CATALOGUE) {
+      for (const dependency of spec.requires ?? []) expect(order.indexOf(dependency)).toBeLessThan(order.indexOf(spec.name));
+    }
+  });
+
+  it("refuses a dependency cycle and says where it is", () => {
+    const a = { ...CATALOGUE[0]!, name: "a", requires: ["b"] };
+    const b = { ...CATALOGUE[0]!, name: "b", requires: ["a"] };
+    expect(() => resolveServices(["a"], [a, b])).toThrow("dependency cycle: a -> b -> a");
+  });
+
+  it("refuses an unknown requirement and names who asked for it", () => {
+    const a = { ...CATALOGUE[0]!, name: "a", requires: ["ghost"] };
+    expect(() => resolveServices(["a"], [a])).toThrow('unknown service "ghost" (required by a)');
+  });
+});

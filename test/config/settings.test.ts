@@ -1,0 +1,146 @@
+import { describe, expect, it } from "vitest";
+import { SERVICE_NAMES } from "../../components/apps/catalogue";
+import { decodeConfigValue, parseSettings, type RawConfig } from "../../components/config/parse";
+import { buildProfile } from "../../components/config/profile";
+
+const context = { stack: "dev", stackFile: "Pulumi.dev.yaml", serviceNames: SERVICE_NAMES };
+const local: RawConfig = {
+  "faf:environment": "local",
+  "faf:baseDomain": "faforever.localhost",
+  "faf:kubernetes": '{"context":"default"}',
+};
+
+function messageOf(raw: RawConfig): string {
+  const result = parseSettings(raw, context);
+  if (result.ok) throw new Error("expected the settings to be rejected");
+  return result.message;
+}
+
+describe("stack settings", () => {
+  it("accepts a minimal local stack and defaults services to all", () => {
+    const result = parseSettings(local, context);
+    expect(result).toEqual({
+      ok: true,
+      settings: {
+        environment: "local",
+        baseDomain: "faforever.localhost",
+        kubernetes: { context: "default" },
+        services: "all",
+      },
+    });
+  });
+
+  it("names an unknown key, the stack file and the fix", () => {
+    expect(messageOf({ ...local, "faf:baseDomian": "x.org" })).toBe(
+      [
+        "Invalid settings in Pulumi.dev.yaml:",
+        "  - faf:baseDomian: unknown key. Fix: remove it from Pulumi.dev.yaml (pulumi config rm faf:baseDomian --stack dev) or correct its spelling.",
+      ].join("\n"),
+    );
+  });
+
+  it("names an unknown nested key with a --path fix", () => {
+    expect(messageOf({ ...local, "faf:kubernetes": '{"context":"default","contxt":"x"}' })).toBe(
+      [
+        "Invalid settings in Pulumi.dev.yaml:",
+        "  - faf:kubernetes.contxt: unknown key. Fix: remove it from Pulumi.dev.yaml (pulumi config rm --path faf:kubernetes.contxt --stack dev) or correct its spelling.",
+      ].join("\n"),
+    );
+  });
+
+  it("names a value of the wrong type and what it should be", () => {
+    expect(messageOf({ ...local, "faf:baseDomain": "42" })).toBe(
+      [
+        "Invalid settings in Pulumi.dev.yaml:",
+        "  - faf:baseDomain: expected string, got number 42. Fix: set it to a domain such as faforever.com.",
+      ].join("\n"),
+    );
+  });
+
+  it("names a missing required value and the command that sets it", () => {
+    const { "faf:baseDomain": _removed, ...withoutDomain } = local;
+    expect(messageOf(withoutDomain)).toBe(
+      [
+        "Invalid settings in Pulumi.dev.yaml:",
+        "  - faf:baseDomain: missing. Fix: pulumi config set faf:baseDomain <value> --stack dev (a domain such as faforever.com).",
+      ].join("\n"),
+    );
+  });
+
+  it("names a value outside its allowed set", () => {
+    expect(messageOf({ ...local, "faf:environment": "dev" })).toBe(
+      [
+        "Invalid settings in Pulumi.dev.yaml:",
+        '  - faf:environment: expected one of prod, test, local, got "dev". Fix: use one of those values.',
+      ].join("\n"),
+    );
+  });
+
+  it("requires the host name outside local", () => {
+    expect(messageOf({ ...local, "faf:environment": "prod", "faf:baseDomain": "faforever.com" })).toBe(
+      [
+        "Invalid settings in Pulumi.dev.yaml:",
+        "  - faf:hostName: missing; required when environment is prod. Fix: pulumi config set faf:hostName <value> --stack dev (the machine's host name, such as fafprod3).",
+      ].join("\n"),
+    );
+  });
+
+  it("rejects a service the catalogue does not know", () => {
+    expect(messageOf({ ...local, "faf:services": '["faf-api","faf-apii"]' })).toBe(
+      [
+        "Invalid settings in Pulumi.dev.yaml:",
+        `  - faf:services[1]: unknown service; known: ${SERVICE_NAMES.join(", ")} (got "faf-apii"). Fix: set it to all, or a list of service names such as ["faf-api"].`,
+      ].join("\n"),
+    );
+  });
+
+  it("rejects provider settings outside the faf namespace", () => {
+    expect(messageOf({ ...local, "kubernetes:context": "other" })).toContain(
+      "kubernetes:context: not a faf setting; this program configures its providers itself (faf:kubernetes for the cluster). Fix: pulumi config rm kubernetes:context --stack dev.",
+    );
+  });
+
+  it("reports every problem at once", () => {
+    const message = messageOf({ "faf:environment": "dev", "faf:bogus": "1", "faf:kubernetes": "{}" });
+    expect(message.split("\n").filter((line) => line.startsWith("  - ")).map((line) => line.split(":").slice(0, 2).join(":"))).toEqual([
+      "  - faf:environment",
+      "  - faf:baseDomain",
+      "  - faf:kubernetes.context",
+      "  - faf:bogus",
+    ]);
+  });
+});
+
+describe("config values", () => {
+  it("decodes structured values from JSON and leaves plain text as text", () => {
+    expect(decodeConfigValue('{"context":"x"}')).toEqual({ context: "x" });
+    expect(decodeConfigValue("faforever.com")).toBe("faforever.com");
+    expect(decodeConfigValue("2")).toBe(2);
+  });
+});
+
+describe("profile", () => {
+  const parse = (raw: RawConfig) => {
+    const result = parseSettings(raw, context);
+    if (!result.ok) throw new Error(result.message);
+    return buildProfile(result.settings);
+  };
+
+  it("adds the dependencies of a service asked for alone", () => {
+    const profile = parse({ ...local, "faf:services": '["faf-api"]' });
+    expect(profile.services.workloads.map((w) => w.name)).toEqual(["faf-db-migrations", "ory-hydra", "faf-api"]);
+    expect(profile.services.added).toEqual(["faf-db-migrations", "ory-hydra"]);
+    expect(profile.services.dataServices).toEqual(["mariadb", "postgres", "rabbitmq"]);
+  });
+
+  it("serves plain HTTP on a laptop and TLS only on websecure elsewhere", () => {
+    expect(parse(local).ingress).toEqual({ entryPoints: ["web", "websecure"], tls: false });
+    const prod = parse({ ...local, "faf:environment": "prod", "faf:baseDomain": "faforever.com", "faf:hostName": "fafprod3" });
+    expect(prod.ingress).toEqual({ entryPoints: ["websecure"], tls: true });
+  });
+
+  it("protects data only where real data lives", () => {
+    expect(parse(local).protectData).toBe(false);
+    expect(parse({ ...local, "faf:environment": "test", "faf:hostName": "faftest2" }).protectData).toBe(true);
+  });
+});

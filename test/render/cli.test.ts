@@ -1,0 +1,84 @@
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, inject, it } from "vitest";
+import { ROOT, runRender } from "../support/cli";
+import { readManifests } from "../support/stacks";
+
+const tmp = () => mkdtempSync(join(tmpdir(), "faf-cli-"));
+
+function badStack(text: string): { code: number | null; stderr: string; stdout: string } {
+  const dir = tmp();
+  writeFileSync(join(dir, "Pulumi.bad.yaml"), text);
+  return runRender(["bad", "--stack-dir", dir, "--out", join(dir, "out")]);
+}
+
+const GOOD = "config:\n  faf:environment: local\n  faf:baseDomain: faforever.localhost\n  faf:kubernetes:\n    context: default\n";
+
+describe("render CLI", () => {
+  it("renders byte-identical output twice", () => {
+    const dir = inject("renderDir");
+    const again = join(tmp(), "prod");
+    expect(runRender(["prod", "--out", again]).code).toBe(0);
+    const first = readManifests(join(dir, "prod"));
+    const second = readManifests(again);
+    expect(second.map((m) => m.file)).toEqual(first.map((m) => m.file));
+    for (const m of first) {
+      expect(readFileSync(join(again, "manifests", m.file), "utf8")).toBe(readFileSync(join(dir, "prod", "manifests", m.file), "utf8"));
+    }
+    expect(readFileSync(join(again, "resources.json"), "utf8")).toBe(readFileSync(join(dir, "prod", "resources.json"), "utf8"));
+  });
+
+  it("renders a copy of the local stack under another name to the same manifests", () => {
+    const dir = tmp();
+    cpSync(join(ROOT, "Pulumi.local.yaml"), join(dir, "Pulumi.alice.yaml"));
+    const result = runRender(["alice", "--stack-dir", dir, "--out", join(dir, "out")]);
+    expect(result.code, result.stderr).toBe(0);
+    const alice = readManifests(join(dir, "out"));
+    const local = readManifests(join(inject("renderDir"), "local"));
+    expect(alice).toEqual(local);
+  });
+
+  it("prints a summary of resources by type and objects by namespace", () => {
+    const result = runRender(["local", "--out", join(tmp(), "local")]);
+    expect(result.stdout).toMatch(/Rendered stack local \(Pulumi\.local\.yaml\) to /);
+    expect(result.stdout).toMatch(/^\s+3 {2}kubernetes:apps\/v1:Deployment$/m);
+    expect(result.stdout).toMatch(/^\s+6 {2}_cluster$/m);
+  });
+
+  it("exits 2 naming the key and file for an unknown key, without a stack trace", () => {
+    const result = badStack(`${GOOD}  faf:colour: blue\n`);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      "Invalid settings in Pulumi.bad.yaml:\n  - faf:colour: unknown key. Fix: remove it from Pulumi.bad.yaml (pulumi config rm faf:colour --stack bad) or correct its spelling.\n",
+    );
+  });
+
+  it("exits 2 for a value of the wrong type", () => {
+    const result = badStack(GOOD.replace("faf:environment: local", "faf:environment: 3"));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      "Invalid settings in Pulumi.bad.yaml:\n  - faf:environment: expected one of prod, test, local, got number 3. Fix: use one of those values.\n",
+    );
+  });
+
+  it("exits 2 for a missing value", () => {
+    const result = badStack(GOOD.replace("  faf:baseDomain: faforever.localhost\n", ""));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      "Invalid settings in Pulumi.bad.yaml:\n  - faf:baseDomain: missing. Fix: pulumi config set faf:baseDomain <value> --stack bad (a domain such as faforever.com).\n",
+    );
+  });
+
+  it("exits 2 for broken YAML", () => {
+    const result = badStack("config:\n  faf:environment: [local\n");
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^Pulumi\.bad\.yaml is not valid YAML: .*\. Fix: correct the file \(indentation, quoting\) and run again\.\n$/);
+  });
+
+  it("exits 2 for an unknown stack", () => {
+    const result = runRender(["nosuchstack"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('unknown stack "nosuchstack": there is no Pulumi.nosuchstack.yaml. Known stacks: local, prod, test.');
+  });
+});

@@ -1,0 +1,174 @@
+import { join } from "node:path";
+import { describe, expect, inject, it } from "vitest";
+import { isCoreApiVersion, validateCoreObject } from "../support/core-schema";
+import { validateCustomObject } from "../support/crd-schemas";
+import { upstreamCrdsAvailable, validateUpstream } from "../support/upstream-crds";
+import { readManifests, readResources, STACKS, type RenderedObject } from "../support/stacks";
+
+const WORKLOAD_KINDS = new Set(["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob"]);
+const PINNED_IMAGE = /^[a-z0-9./_-]+:(v?\d+(\.\d+)*([.-][0-9A-Za-z.]+)*)(@sha256:[0-9a-f]{64})?$/;
+
+function podSpecs(manifests: RenderedObject[]) {
+  return manifests
+    .filter((m) => WORKLOAD_KINDS.has(m.object.kind))
+    .map((m) => ({ m, pod: (m.object as any).spec.template.spec, long: m.object.kind !== "Job" && m.object.kind !== "CronJob" }));
+}
+
+describe.each(STACKS)("stack %s", (stack) => {
+  const dir = () => join(inject("renderDir"), stack);
+
+  it("renders Kubernetes objects and one resource entry per registration", () => {
+    const manifests = readManifests(dir());
+    expect(manifests.length).toBeGreaterThan(20);
+    const resources = readResources(dir());
+    expect(resources.find((r) => r.type === "pulumi:pulumi:Stack")?.name).toBe(`faf-${stack}`);
+    const keys = resources.map((r) => `${r.type}::${r.name}`);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it("validates every core object against kubernetes-models, unknown fields rejected", () => {
+    const problems = readManifests(dir())
+      .filter((m) => isCoreApiVersion(m.object.apiVersion))
+      .flatMap((m) => validateCoreObject(m.object).map((e) => `${m.file}: ${e}`));
+    expect(problems).toEqual([]);
+  });
+
+  it("validates every custom resource against its typed definition, unknown fields rejected", () => {
+    const custom = readManifests(dir()).filter((m) => !isCoreApiVersion(m.object.apiVersion));
+    expect(custom.length).toBeGreaterThan(0);
+    expect(custom.flatMap((m) => validateCustomObject(m.object).map((e) => `${m.file}: ${e}`))).toEqual([]);
+  });
+
+  it.skipIf(!upstreamCrdsAvailable)("validates every custom resource against the upstream CRD schema (../shared)", () => {
+    const problems = readManifests(dir())
+      .filter((m) => !isCoreApiVersion(m.object.apiVersion))
+      .flatMap((m) => {
+        const errors = validateUpstream(m.object);
+        return errors === undefined ? [`${m.file}: no upstream schema`] : errors.map((e) => `${m.file}: ${e}`);
+      });
+    expect(problems).toEqual([]);
+  });
+
+  it("puts nothing in the default namespace and files every object under its namespace", () => {
+    for (const m of readManifests(dir())) {
+      expect(m.object.metadata.namespace, m.file).not.toBe("default");
+      expect(m.file.startsWith(`${m.object.metadata.namespace ?? "_cluster"}/`), m.file).toBe(true);
+    }
+  });
+
+  it("gives every container CPU and memory requests and a memory limit", () => {
+    for (const { m, pod } of podSpecs(readManifests(dir()))) {
+      for (const c of [...pod.containers, ...(pod.initContainers ?? [])]) {
+        expect(c.resources?.requests?.cpu, `${m.file} ${c.name}`).toBeTruthy();
+        expect(c.resources?.requests?.memory, `${m.file} ${c.name}`).toBeTruthy();
+        expect(c.resources?.limits?.memory, `${m.file} ${c.name}`).toBeTruthy();
+      }
+    }
+  });
+
+  it("gives every long-running server readiness and liveness probes on declared ports", () => {
+    for (const { m, pod, long } of podSpecs(readManifests(dir()))) {
+      if (!long) continue;
+      for (const c of pod.containers) {
+        expect(c.readinessProbe, `${m.file} readiness`).toBeTruthy();
+        expect(c.livenessProbe, `${m.file} liveness`).toBeTruthy();
+        const declared = new Set((c.ports ?? []).flatMap((p: any) => [p.name, p.containerPort]));
+        for (const probe of [c.startupProbe, c.livenessProbe, c.readinessProbe].filter(Boolean)) {
+          const port = probe.httpGet?.port ?? probe.tcpSocket?.port;
+          if (port !== undefined) expect(declared.has(port), `${m.file} probe port ${port}`).toBe(true);
+        }
+      }
+    }
+  });
+
+  it("pins every image to a release tag", () => {
+    for (const { m, pod } of podSpecs(readManifests(dir()))) {
+      for (const c of [...pod.containers, ...(pod.initContainers ?? [])]) expect(c.image, m.file).toMatch(PINNED_IMAGE);
+    }
+  });
+
+  it("runs every pod non-root, without privilege escalation, with all capabilities dropped", () => {
+    for (const { m, pod } of podSpecs(readManifests(dir()))) {
+      expect(pod.securityContext?.runAsNonRoot, m.file).toBe(true);
+      expect(pod.securityContext?.seccompProfile?.type, m.file).toBe("RuntimeDefault");
+      expect(pod.hostNetwork ?? false, m.file).toBe(false);
+      for (const c of pod.containers) {
+        expect(c.securityContext?.allowPrivilegeEscalation, m.file).toBe(false);
+        expect(c.securityContext?.capabilities?.drop, m.file).toEqual(["ALL"]);
+      }
+    }
+  });
+
+  it("selects every workload's pods with a NetworkPolicy that has both policy types", () => {
+    const manifests = readManifests(dir());
+    const policies = manifests.filter((m) => m.object.kind === "NetworkPolicy").map((m) => m.object as any);
+    for (const { m } of podSpecs(manifests)) {
+      const labels = (m.object as any).spec.template.metadata.labels as Record<string, string>;
+      const policy = policies.find(
+        (p) =>
+          p.metadata.namespace === m.object.metadata.namespace &&
+          Object.entries(p.spec.podSelector.matchLabels ?? {}).every(([k, v]) => labels[k] === v),
+      );
+      expect(policy, m.file).toBeTruthy();
+      expect(policy.spec.policyTypes).toEqual(["Ingress", "Egress"]);
+    }
+  });
+
+  it("never lets a PodDisruptionBudget block a drain", () => {
+    for (const m of readManifests(dir()).filter((x) => x.object.kind === "PodDisruptionBudget")) {
+      const spec = (m.object as any).spec;
+      expect(spec.maxUnavailable, m.file).toBeGreaterThanOrEqual(1);
+      expect(spec.unhealthyPodEvictionPolicy, m.file).toBe("AlwaysAllow");
+    }
+  });
+
+  it("sends every route to a Service and port that exist", () => {
+    const manifests = readManifests(dir());
+    const services = new Map(
+      manifests.filter((m) => m.object.kind === "Service").map((m) => [`${m.object.metadata.namespace}/${m.object.metadata.name}`, m.object as any]),
+    );
+    for (const m of manifests.filter((x) => x.object.kind === "IngressRoute" || x.object.kind === "IngressRouteTCP")) {
+      for (const route of (m.object as any).spec.routes) {
+        for (const target of route.services) {
+          const service = services.get(`${target.namespace ?? m.object.metadata.namespace}/${target.name}`);
+          expect(service, `${m.file} -> ${target.name}`).toBeTruthy();
+          expect(service.spec.ports.map((p: any) => p.port), `${m.file} -> ${target.name}:${target.port}`).toContain(target.port);
+        }
+      }
+    }
+  });
+
+  it("shows no secret value in resources.json", () => {
+    const text = JSON.stringify(readResources(dir()));
+    expect(text).not.toMatch(/1b47061264138c4ac30d75fd1eb44270/);
+  });
+});
+
+describe("stack differences", () => {
+  const deployment = (stack: string, name: string) =>
+    readManifests(join(inject("renderDir"), stack)).find((m) => m.object.kind === "Deployment" && m.object.metadata.name === name)!
+      .object as any;
+
+  it("runs faf-api twice in prod and once in test and local", () => {
+    expect(deployment("prod", "faf-api").spec.replicas).toBe(2);
+    expect(deployment("test", "faf-api").spec.replicas).toBe(1);
+    expect(deployment("local", "faf-api").spec.replicas).toBe(1);
+  });
+
+  it("serves each stack's own domain", () => {
+    const route = (stack: string) =>
+      readManifests(join(inject("renderDir"), stack)).find((m) => m.object.kind === "IngressRoute" && m.object.metadata.name === "faf-api")!
+        .object as any;
+    expect(route("prod").spec.routes[0].match).toBe("Host(`api.faforever.com`)");
+    expect(route("test").spec.routes[0].match).toBe("Host(`api.faforever.xyz`)");
+    expect(route("local").spec.routes[0].match).toBe("Host(`api.faforever.localhost`)");
+  });
+
+  it("protects the namespaces in prod and test but not on a laptop", () => {
+    const protectedNs = (stack: string) =>
+      readResources(join(inject("renderDir"), stack)).filter((r) => r.type === "kubernetes:core/v1:Namespace" && r.options?.protect === true).length;
+    expect(protectedNs("prod")).toBe(6);
+    expect(protectedNs("test")).toBe(6);
+    expect(protectedNs("local")).toBe(0);
+  });
+});
