@@ -24,7 +24,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     } else if (stack === undefined) {
       stack = arg;
     } else {
-      throw new UsageError(`one stack at a time (got ${stack} and ${arg}). ${USAGE}`);
+      throw new UsageError(`one stack at a time (got ${stack} and ${String(arg)}). ${USAGE}`);
     }
   }
   if (!stack) throw new UsageError(USAGE);

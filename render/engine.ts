@@ -80,7 +80,7 @@ export async function startCapture(project: string, stack: string): Promise<Capt
   const capture: Capture = { resources: [], outputs: {} };
   await pulumi.runtime.setMocks(
     {
-      newResource: (args) => ({ id: `${args.name}-id`, state: mockState(args.type, args.inputs) }),
+      newResource: (args) => ({ id: `${args.name}-id`, state: mockState(args.type, args.inputs as Record<string, unknown>) }),
       call: (args) => {
         throw new Error(`the render engine has no mock for the function ${args.token}`);
       },
@@ -121,10 +121,8 @@ export async function settle(): Promise<void> {
 export async function runProgram(stack: StackConfig, programPath: string): Promise<ProgramRun> {
   const capture = await startCapture(stack.project, stack.stack);
   pulumi.runtime.setAllConfig(stack.config, stack.secretKeys);
-  await pulumi.runtime.runInPulumiStack(async () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require(programPath) as unknown;
-  });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  await pulumi.runtime.runInPulumiStack(() => Promise.resolve(require(programPath) as unknown));
   await settle();
   return capture;
 }
@@ -146,7 +144,11 @@ function captureRequest(req: RegisterRequest): CapturedResource {
     additionalSecretOutputs: nonEmpty(req.getAdditionalsecretoutputsList()),
     customTimeouts:
       timeouts && (timeouts.getCreate() || timeouts.getUpdate() || timeouts.getDelete())
-        ? { create: timeouts.getCreate() || undefined, update: timeouts.getUpdate() || undefined, delete: timeouts.getDelete() || undefined }
+        ? {
+            create: timeouts.getCreate() || undefined,
+            update: timeouts.getUpdate() || undefined,
+            delete: timeouts.getDelete() || undefined,
+          }
         : undefined,
   };
   return {

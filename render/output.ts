@@ -18,7 +18,11 @@ export interface RenderedManifest {
 export function manifestOf(resource: CapturedResource): Record<string, unknown> | undefined {
   if (!resource.custom || !resource.type.startsWith("kubernetes:")) return undefined;
   if (NOT_OBJECTS.some((pattern) => pattern.test(resource.type))) return undefined;
-  const { apiVersion, kind, metadata } = resource.inputs as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown } };
+  const { apiVersion, kind, metadata } = resource.inputs as {
+    apiVersion?: unknown;
+    kind?: unknown;
+    metadata?: { name?: unknown };
+  };
   if (typeof apiVersion !== "string" || typeof kind !== "string" || typeof metadata?.name !== "string") return undefined;
   // The provider stores a Secret's data as a secret whatever the program marked.
   const object = kind === "Secret" && apiVersion === "v1" ? redactSecretData(resource.inputs) : resource.inputs;
@@ -34,7 +38,13 @@ export function manifestsOf(run: ProgramRun): RenderedManifest[] {
     const metadata = object.metadata as { name: string; namespace?: string };
     const namespace = metadata.namespace ?? "_cluster";
     const kind = object.kind as string;
-    manifests.push({ path: join("manifests", namespace, `${kind}-${metadata.name}.yaml`), namespace, kind, name: metadata.name, object });
+    manifests.push({
+      path: join("manifests", namespace, `${kind}-${metadata.name}.yaml`),
+      namespace,
+      kind,
+      name: metadata.name,
+      object,
+    });
   }
   const seen = new Set<string>();
   for (const manifest of manifests) {

@@ -71,12 +71,7 @@ export function readStackConfig(dir: string, stack: string, stackDir: string = d
       secret = true;
       return secretPlaceholder(key);
     });
-    config[key] =
-      replaced === null || replaced === undefined
-        ? ""
-        : typeof replaced === "object"
-          ? JSON.stringify(replaced)
-          : String(replaced);
+    config[key] = configText(replaced);
     if (secret) secretKeys.push(key);
   }
   return { project: project.name, stack, stackFile, config, secretKeys: secretKeys.sort() };
@@ -95,6 +90,14 @@ function readYaml(path: string, label: string): unknown {
     const detail = ((error as Error).message.split("\n")[0] ?? "").replace(/:\s*$/, "");
     throw new UsageError(`${label} is not valid YAML: ${detail}. Fix: correct the file (indentation, quoting) and run again.`);
   }
+}
+
+/** The text the engine passes for a value: JSON for structures, the scalar as written otherwise. */
+function configText(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  return JSON.stringify(value);
 }
 
 /** Pulumi's `{secure: <ciphertext>}` anywhere in a value, replaced by `placeholder()`. */

@@ -36,7 +36,7 @@ export function resolveServices(
   const visit = (name: string, path: string[]): void => {
     const spec = byName.get(name);
     if (!spec) {
-      const via = path.length > 0 ? ` (required by ${path[path.length - 1]})` : "";
+      const via = path.length > 0 ? ` (required by ${path.join(" -> ")})` : "";
       throw new Error(`unknown service "${name}"${via}; known: ${[...byName.keys()].join(", ")}`);
     }
     const seen = state.get(name);

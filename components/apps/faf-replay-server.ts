@@ -46,9 +46,7 @@ export const fafReplayServer: WorkloadSpec = {
   files: [{ path: "/config/config.yaml", content: CONFIG }],
   secrets: { keys: ["RS_DB_PASSWORD"] },
   volumes: [{ volume: "faf-replays", mountPath: "/data/replays" }],
-  databases: [
-    { engine: "mariadb", database: "faf_lobby", user: "faf-legacy-live-replay-server", passwordKey: "RS_DB_PASSWORD" },
-  ],
+  databases: [{ engine: "mariadb", database: "faf_lobby", user: "faf-legacy-live-replay-server", passwordKey: "RS_DB_PASSWORD" }],
   requires: ["faf-db-migrations"],
   probes: {
     readiness: { tcp: { port: "replay-stream" }, periodSeconds: 10, failureThreshold: 3 },

@@ -56,7 +56,8 @@ export function replicasFor(spec: WorkloadSpec, context: Pick<RenderContext, "en
 export function renderWorkload(spec: WorkloadSpec, context: RenderContext): RenderedWorkload {
   const namespace = NAMESPACES[spec.namespace ?? "apps"];
   const tctx = templateContext(context.environment, context.baseDomain);
-  const labels = (component: string) => workloadLabels(spec.name, component, spec.image.tagFor?.[context.environment] ?? spec.image.tag);
+  const labels = (component: string) =>
+    workloadLabels(spec.name, component, spec.image.tagFor?.[context.environment] ?? spec.image.tag);
   const setup: Rendered[] = [];
 
   const env = fillTemplates({ ...spec.env, ...spec.envFor?.[context.environment] }, tctx, `${spec.name}.env`);
@@ -69,7 +70,9 @@ export function renderWorkload(spec: WorkloadSpec, context: RenderContext): Rend
   let filesConfigMap: string | undefined;
   if (spec.files?.length) {
     const data = sortedRecord(
-      Object.fromEntries(spec.files.map((f) => [fileKey(f.path), fillTemplate(f.content, tctx, `${spec.name}.files[${f.path}]`)])),
+      Object.fromEntries(
+        spec.files.map((f) => [fileKey(f.path), fillTemplate(f.content, tctx, `${spec.name}.files[${f.path}]`)]),
+      ),
     );
     filesConfigMap = `${spec.name}-files-${contentHash(data)}`;
     setup.push({ role: "files", object: configMap(filesConfigMap, namespace, labels("config"), data) });

@@ -34,7 +34,8 @@ export function ingressRoute(
   const routes = spec.routes.map((route, index) => {
     const where = `${spec.name}.routes[${index}]`;
     const hosts = route.hosts.map((host) => `Host(\`${fqdn(host, context.baseDomain)}\`)`);
-    const hostRule = hosts.length > 1 ? `(${hosts.join(" || ")})` : hosts[0];
+    if (hosts.length === 0) throw new Error(`${where}: a route needs at least one host`);
+    const hostRule = hosts.length > 1 ? `(${hosts.join(" || ")})` : hosts.join("");
     const match = route.pathPrefix ? `${hostRule} && PathPrefix(\`${route.pathPrefix}\`)` : hostRule;
     for (const mw of route.middlewares ?? []) {
       if (!spec.middlewares?.[mw]) throw new Error(`${where}: middleware "${mw}" is not declared in middlewares`);

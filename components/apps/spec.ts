@@ -167,10 +167,7 @@ export interface BrokerSpec {
   passwordKey: string;
 }
 
-export type ProbeCheck =
-  | { http: { port: string; path: string } }
-  | { tcp: { port: string } }
-  | { exec: string[] };
+export type ProbeCheck = { http: { port: string; path: string } } | { tcp: { port: string } } | { exec: string[] };
 
 export type ProbeSpec = ProbeCheck & {
   initialDelaySeconds?: number;

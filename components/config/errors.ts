@@ -22,8 +22,7 @@ function describeIssue(issue: z.core.$ZodIssue, stackFile: string, stack: string
   const hint = SETTING_HINTS[issue.path.filter((p) => typeof p === "string").join(".")];
   const path = (key: string) => (key.includes(".") || key.includes("[") ? "--path " : "");
   const setCommand = (key: string) => `pulumi config set ${path(key)}${key} <value> --stack ${stack}`;
-  const missing = (key: string, why = "missing") =>
-    `${key}: ${why}. Fix: ${setCommand(key)}${hint ? ` (${hint})` : ""}.`;
+  const missing = (key: string, why = "missing") => `${key}: ${why}. Fix: ${setCommand(key)}${hint ? ` (${hint})` : ""}.`;
   switch (issue.code) {
     case "unrecognized_keys":
       return issue.keys.map((key) => {
@@ -33,7 +32,9 @@ function describeIssue(issue: z.core.$ZodIssue, stackFile: string, stack: string
     case "invalid_type": {
       const key = settingKey(issue.path);
       if (issue.input === undefined) return [missing(key)];
-      return [`${key}: expected ${issue.expected}, got ${describe(issue.input)}. Fix: set it to ${hint ?? `a ${issue.expected}`}.`];
+      return [
+        `${key}: expected ${issue.expected}, got ${describe(issue.input)}. Fix: set it to ${hint ?? `a ${issue.expected}`}.`,
+      ];
     }
     case "invalid_value":
       return [
@@ -55,5 +56,6 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return "a list";
   if (value === null) return "null";
   if (typeof value === "object") return "an object";
-  return `${typeof value} ${String(value)}`;
+  if (typeof value === "number" || typeof value === "boolean") return `${typeof value} ${value}`;
+  return typeof value;
 }

@@ -6,11 +6,9 @@ import { z } from "zod";
  * Pure: no Pulumi import, so tests parse stack files directly.
  */
 
-const hostname = z
-  .string()
-  .regex(/^(?=.{1,253}$)([a-z0-9]([-a-z0-9]*[a-z0-9])?)(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, {
-    message: "expected a lower-case DNS name",
-  });
+const hostname = z.string().regex(/^(?=.{1,253}$)([a-z0-9]([-a-z0-9]*[a-z0-9])?)(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, {
+  message: "expected a lower-case DNS name",
+});
 
 export const ENVIRONMENTS = ["prod", "test", "local"] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];

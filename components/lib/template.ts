@@ -28,11 +28,9 @@ export function fillTemplate(text: string, context: TemplateContext, where: stri
 /** Applies {@link fillTemplate} to every string inside a JSON-like value. */
 export function fillTemplates<T>(value: T, context: TemplateContext, where: string): T {
   if (typeof value === "string") return fillTemplate(value, context, where) as T;
-  if (Array.isArray(value)) return value.map((v) => fillTemplates(v, context, where)) as T;
+  if (Array.isArray(value)) return (value as unknown[]).map((v) => fillTemplates(v, context, where)) as T;
   if (value !== null && typeof value === "object") {
-    return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, fillTemplates(v, context, `${where}.${k}`)]),
-    ) as T;
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fillTemplates(v, context, `${where}.${k}`)])) as T;
   }
   return value;
 }

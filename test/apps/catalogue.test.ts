@@ -7,7 +7,16 @@ import { isDns1123Label } from "../../components/lib/names";
 
 const APPS_DIR = join(__dirname, "..", "..", "components", "apps");
 /** Files of the apps folder that are machinery, not workload data. */
-const MACHINERY = new Set(["catalogue.ts", "context.ts", "network.ts", "pod.ts", "render.ts", "routes.ts", "spec.ts", "workload.ts"]);
+const MACHINERY = new Set([
+  "catalogue.ts",
+  "context.ts",
+  "network.ts",
+  "pod.ts",
+  "render.ts",
+  "routes.ts",
+  "spec.ts",
+  "workload.ts",
+]);
 const dataFiles = readdirSync(APPS_DIR).filter((f) => f.endsWith(".ts") && !MACHINERY.has(f));
 
 /** A tag that names a release: no `latest`, no branch names such as `main` or `develop`. */
@@ -69,7 +78,7 @@ describe("catalogue", () => {
       for (const route of spec.routes ?? []) {
         for (const host of route.hosts) {
           const key = `${host}${route.pathPrefix ?? ""}`;
-          expect(seen.get(key), `${key} claimed by ${seen.get(key)} and ${spec.name}`).toBeUndefined();
+          expect(seen.get(key), `${key} claimed by ${String(seen.get(key))} and ${spec.name}`).toBeUndefined();
           seen.set(key, spec.name);
         }
       }

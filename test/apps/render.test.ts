@@ -57,7 +57,12 @@ describe("faf-api", () => {
   it("probes the management port 8011 with FAF's timings", () => {
     const c = container(deployment);
     expect(c.ports).toContainEqual({ name: "management", containerPort: 8011, protocol: "TCP" });
-    expect(c.startupProbe).toMatchObject({ httpGet: { port: "management", path: "/actuator/health" }, initialDelaySeconds: 10, periodSeconds: 10, failureThreshold: 30 });
+    expect(c.startupProbe).toMatchObject({
+      httpGet: { port: "management", path: "/actuator/health" },
+      initialDelaySeconds: 10,
+      periodSeconds: 10,
+      failureThreshold: 30,
+    });
     expect(c.livenessProbe).toMatchObject({ periodSeconds: 60, timeoutSeconds: 5, failureThreshold: 2 });
     expect(c.readinessProbe).toMatchObject({ periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 5 });
   });
@@ -66,7 +71,10 @@ describe("faf-api", () => {
     const mounts = container(deployment).volumeMounts;
     expect(mounts).toContainEqual({ name: "faf-content", mountPath: "/content/avatars", subPath: "avatars", readOnly: false });
     expect(mounts).toContainEqual({ name: "faf-maps", mountPath: "/content/maps", readOnly: false });
-    expect(pod(deployment).volumes).toContainEqual({ name: "faf-featured-mods", persistentVolumeClaim: { claimName: "faf-featured-mods-pvc" } });
+    expect(pod(deployment).volumes).toContainEqual({
+      name: "faf-featured-mods",
+      persistentVolumeClaim: { claimName: "faf-featured-mods-pvc" },
+    });
   });
 
   it("projects its key files from its secret, readable by its group only", () => {
@@ -87,14 +95,23 @@ describe("faf-api", () => {
   });
 
   it("requests 1 CPU and 2Gi, limited to 10Gi and 3 CPUs", () => {
-    expect(container(deployment).resources).toEqual({ requests: { cpu: "1000m", memory: "2Gi" }, limits: { cpu: "3000m", memory: "10Gi" } });
+    expect(container(deployment).resources).toEqual({
+      requests: { cpu: "1000m", memory: "2Gi" },
+      limits: { cpu: "3000m", memory: "10Gi" },
+    });
   });
 
   it("admits Traefik on 8010 and the scraper on 8011, and reaches only its data services, its requirements, DNS and the internet on 443", () => {
     const policy = one(api, "NetworkPolicy").spec;
     expect(policy.ingress).toEqual([
-      { from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "traefik" } } }], ports: [{ protocol: "TCP", port: 8010 }] },
-      { from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "faf-ops" } } }], ports: [{ protocol: "TCP", port: 8011 }] },
+      {
+        from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "traefik" } } }],
+        ports: [{ protocol: "TCP", port: 8010 }],
+      },
+      {
+        from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "faf-ops" } } }],
+        ports: [{ protocol: "TCP", port: 8011 }],
+      },
     ]);
     const egressPorts = policy.egress.map((rule: any) => rule.ports.map((p: any) => p.port).join(","));
     expect(egressPorts).toEqual(["53,53", "3306", "5672", "4444,4445", "443"]);
@@ -114,7 +131,10 @@ describe("faf-content", () => {
 
   it("redirects replay.<domain>/<id> to the API's replay download", () => {
     expect(one(content, "Middleware", "faf-content-redirect-replay-subdomain").spec).toEqual({
-      redirectRegex: { regex: "^(http|https)://replay\\.faforever.com/(\\d+)", replacement: "${1}://api.faforever.com/game/${2}/replay" },
+      redirectRegex: {
+        regex: "^(http|https)://replay\\.faforever.com/(\\d+)",
+        replacement: "${1}://api.faforever.com/game/${2}/replay",
+      },
     });
     expect(one(content, "Middleware", "faf-content-cors").spec.headers).toEqual({
       accessControlAllowMethods: ["GET"],
@@ -128,7 +148,13 @@ describe("faf-content", () => {
     expect(one(content, "Service").spec.ports).toEqual([{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }]);
     expect(pod(deployment).securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 101 });
     const mounts = container(deployment).volumeMounts.filter((m: any) => m.name.startsWith("faf-"));
-    expect(mounts.map((m: any) => m.mountPath)).toEqual(["/data", "/data/replays", "/data/maps", "/data/mods", "/data/legacy-featured-mod-files"]);
+    expect(mounts.map((m: any) => m.mountPath)).toEqual([
+      "/data",
+      "/data/replays",
+      "/data/maps",
+      "/data/mods",
+      "/data/legacy-featured-mod-files",
+    ]);
     expect(mounts.every((m: any) => m.readOnly === true)).toBe(true);
   });
 
@@ -195,7 +221,11 @@ describe("every workload", () => {
       expect(p.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
       expect(p.automountServiceAccountToken).toBe(false);
       for (const c of p.containers) {
-        expect(c.securityContext).toMatchObject({ allowPrivilegeEscalation: false, privileged: false, capabilities: { drop: ["ALL"] } });
+        expect(c.securityContext).toMatchObject({
+          allowPrivilegeEscalation: false,
+          privileged: false,
+          capabilities: { drop: ["ALL"] },
+        });
       }
     }
   });
@@ -205,7 +235,9 @@ describe("every workload", () => {
     const relaxed = objects({ ...fafContent, security: { exceptions: { writableRootFilesystem: "writes its pid file to /" } } });
     const d = one(relaxed, "Deployment");
     expect(container(d).securityContext.readOnlyRootFilesystem).toBe(false);
-    expect(d.spec.template.metadata.annotations["security.faforever.com/writableRootFilesystem"]).toBe("writes its pid file to /");
+    expect(d.spec.template.metadata.annotations["security.faforever.com/writableRootFilesystem"]).toBe(
+      "writes its pid file to /",
+    );
   });
 
   it("renders the same objects for the same spec", () => {

@@ -61,7 +61,10 @@ describe("Workload component", () => {
   });
 
   it("gives a job Pulumi's wait as long as the job's own deadline plus pull time", () => {
-    expect(byName(resources, "faf-db-migrations-job-migrate").options.customTimeouts).toEqual({ create: "3900s", update: "3900s" });
+    expect(byName(resources, "faf-db-migrations-job-migrate").options.customTimeouts).toEqual({
+      create: "3900s",
+      update: "3900s",
+    });
   });
 
   it("uses the provider it was given for every object", () => {
@@ -69,7 +72,12 @@ describe("Workload component", () => {
   });
 
   it("creates no controller for a jobs-only workload", () => {
-    expect(resources.filter((r) => r.parent === "faf-db-migrations").map((r) => r.type).sort()).toEqual([
+    expect(
+      resources
+        .filter((r) => r.parent === "faf-db-migrations")
+        .map((r) => r.type)
+        .sort(),
+    ).toEqual([
       "kubernetes:batch/v1:Job",
       "kubernetes:core/v1:ConfigMap",
       "kubernetes:core/v1:ServiceAccount",

@@ -102,12 +102,12 @@ describe("stack settings", () => {
 
   it("reports every problem at once", () => {
     const message = messageOf({ "faf:environment": "dev", "faf:bogus": "1", "faf:kubernetes": "{}" });
-    expect(message.split("\n").filter((line) => line.startsWith("  - ")).map((line) => line.split(":").slice(0, 2).join(":"))).toEqual([
-      "  - faf:environment",
-      "  - faf:baseDomain",
-      "  - faf:kubernetes.context",
-      "  - faf:bogus",
-    ]);
+    expect(
+      message
+        .split("\n")
+        .filter((line) => line.startsWith("  - "))
+        .map((line) => line.split(":").slice(0, 2).join(":")),
+    ).toEqual(["  - faf:environment", "  - faf:baseDomain", "  - faf:kubernetes.context", "  - faf:bogus"]);
   });
 });
 

@@ -13,7 +13,8 @@ function badStack(text: string): { code: number | null; stderr: string; stdout: 
   return runRender(["bad", "--stack-dir", dir, "--out", join(dir, "out")]);
 }
 
-const GOOD = "config:\n  faf:environment: local\n  faf:baseDomain: faforever.localhost\n  faf:kubernetes:\n    context: default\n";
+const GOOD =
+  "config:\n  faf:environment: local\n  faf:baseDomain: faforever.localhost\n  faf:kubernetes:\n    context: default\n";
 
 describe("render CLI", () => {
   it("renders byte-identical output twice", () => {
@@ -24,7 +25,9 @@ describe("render CLI", () => {
     const second = readManifests(again);
     expect(second.map((m) => m.file)).toEqual(first.map((m) => m.file));
     for (const m of first) {
-      expect(readFileSync(join(again, "manifests", m.file), "utf8")).toBe(readFileSync(join(dir, "prod", "manifests", m.file), "utf8"));
+      expect(readFileSync(join(again, "manifests", m.file), "utf8")).toBe(
+        readFileSync(join(dir, "prod", "manifests", m.file), "utf8"),
+      );
     }
     expect(readFileSync(join(again, "resources.json"), "utf8")).toBe(readFileSync(join(dir, "prod", "resources.json"), "utf8"));
   });
@@ -73,12 +76,16 @@ describe("render CLI", () => {
   it("exits 2 for broken YAML", () => {
     const result = badStack("config:\n  faf:environment: [local\n");
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^Pulumi\.bad\.yaml is not valid YAML: .*\. Fix: correct the file \(indentation, quoting\) and run again\.\n$/);
+    expect(result.stderr).toMatch(
+      /^Pulumi\.bad\.yaml is not valid YAML: .*\. Fix: correct the file \(indentation, quoting\) and run again\.\n$/,
+    );
   });
 
   it("exits 2 for an unknown stack", () => {
     const result = runRender(["nosuchstack"]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('unknown stack "nosuchstack": there is no Pulumi.nosuchstack.yaml. Known stacks: local, prod, test.');
+    expect(result.stderr).toContain(
+      'unknown stack "nosuchstack": there is no Pulumi.nosuchstack.yaml. Known stacks: local, prod, test.',
+    );
   });
 });

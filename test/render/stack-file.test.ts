@@ -42,7 +42,9 @@ describe("stack files", () => {
 
   it("reports broken YAML with the file and position", () => {
     const dir = stackDir({ "Pulumi.b.yaml": "config:\n  faf:environment: [local\n" });
-    expect(() => readStackConfig(ROOT, "b", dir)).toThrow(/^Pulumi\.b\.yaml is not valid YAML: .* at line \d+, column \d+\. Fix: correct the file/);
+    expect(() => readStackConfig(ROOT, "b", dir)).toThrow(
+      /^Pulumi\.b\.yaml is not valid YAML: .* at line \d+, column \d+\. Fix: correct the file/,
+    );
   });
 });
 

@@ -125,14 +125,19 @@ describe.each(STACKS)("stack %s", (stack) => {
   it("sends every route to a Service and port that exist", () => {
     const manifests = readManifests(dir());
     const services = new Map(
-      manifests.filter((m) => m.object.kind === "Service").map((m) => [`${m.object.metadata.namespace}/${m.object.metadata.name}`, m.object as any]),
+      manifests
+        .filter((m) => m.object.kind === "Service")
+        .map((m) => [`${String(m.object.metadata.namespace)}/${m.object.metadata.name}`, m.object as any]),
     );
     for (const m of manifests.filter((x) => x.object.kind === "IngressRoute" || x.object.kind === "IngressRouteTCP")) {
       for (const route of (m.object as any).spec.routes) {
         for (const target of route.services) {
           const service = services.get(`${target.namespace ?? m.object.metadata.namespace}/${target.name}`);
           expect(service, `${m.file} -> ${target.name}`).toBeTruthy();
-          expect(service.spec.ports.map((p: any) => p.port), `${m.file} -> ${target.name}:${target.port}`).toContain(target.port);
+          expect(
+            service.spec.ports.map((p: any) => p.port),
+            `${m.file} -> ${target.name}:${target.port}`,
+          ).toContain(target.port);
         }
       }
     }
@@ -146,8 +151,9 @@ describe.each(STACKS)("stack %s", (stack) => {
 
 describe("stack differences", () => {
   const deployment = (stack: string, name: string) =>
-    readManifests(join(inject("renderDir"), stack)).find((m) => m.object.kind === "Deployment" && m.object.metadata.name === name)!
-      .object as any;
+    readManifests(join(inject("renderDir"), stack)).find(
+      (m) => m.object.kind === "Deployment" && m.object.metadata.name === name,
+    )!.object as any;
 
   it("runs faf-api twice in prod and once in test and local", () => {
     expect(deployment("prod", "faf-api").spec.replicas).toBe(2);
@@ -157,8 +163,9 @@ describe("stack differences", () => {
 
   it("serves each stack's own domain", () => {
     const route = (stack: string) =>
-      readManifests(join(inject("renderDir"), stack)).find((m) => m.object.kind === "IngressRoute" && m.object.metadata.name === "faf-api")!
-        .object as any;
+      readManifests(join(inject("renderDir"), stack)).find(
+        (m) => m.object.kind === "IngressRoute" && m.object.metadata.name === "faf-api",
+      )!.object as any;
     expect(route("prod").spec.routes[0].match).toBe("Host(`api.faforever.com`)");
     expect(route("test").spec.routes[0].match).toBe("Host(`api.faforever.xyz`)");
     expect(route("local").spec.routes[0].match).toBe("Host(`api.faforever.localhost`)");
@@ -166,7 +173,9 @@ describe("stack differences", () => {
 
   it("protects the namespaces in prod and test but not on a laptop", () => {
     const protectedNs = (stack: string) =>
-      readResources(join(inject("renderDir"), stack)).filter((r) => r.type === "kubernetes:core/v1:Namespace" && r.options?.protect === true).length;
+      readResources(join(inject("renderDir"), stack)).filter(
+        (r) => r.type === "kubernetes:core/v1:Namespace" && r.options?.protect === true,
+      ).length;
     expect(protectedNs("prod")).toBe(6);
     expect(protectedNs("test")).toBe(6);
     expect(protectedNs("local")).toBe(0);

@@ -54,9 +54,7 @@ function interfaceType(apiVersion: string, kind: string): ts.Type {
 /** Errors for fields the type does not declare, with their paths. */
 function unknownFields(value: unknown, type: ts.Type, path: string, errors: string[]): void {
   if (!checker || value === null || typeof value !== "object") return;
-  const members = (type.isUnion() ? type.types : [type]).filter(
-    (t) => !(t.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Null)),
-  );
+  const members = (type.isUnion() ? type.types : [type]).filter((t) => !(t.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Null)));
   if (members.some((t) => t.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown))) return;
   if (Array.isArray(value)) {
     const arrayType = members.find((t) => checker!.isArrayType(t));

@@ -90,7 +90,11 @@ export const IngressRouteTCP = z.strictObject({
       )
       .min(1),
     tls: z
-      .strictObject({ passthrough: z.boolean().optional(), secretName: z.string().optional(), certResolver: z.string().optional() })
+      .strictObject({
+        passthrough: z.boolean().optional(),
+        secretName: z.string().optional(),
+        certResolver: z.string().optional(),
+      })
       .optional(),
   }),
 });
@@ -117,7 +121,9 @@ export const Middleware = z.strictObject({
     z.strictObject({
       redirectRegex: z.strictObject({ regex: z.string(), replacement: z.string(), permanent: z.boolean().optional() }),
     }),
-    z.strictObject({ redirectScheme: z.strictObject({ scheme: z.string(), permanent: z.boolean().optional(), port: z.string().optional() }) }),
+    z.strictObject({
+      redirectScheme: z.strictObject({ scheme: z.string(), permanent: z.boolean().optional(), port: z.string().optional() }),
+    }),
     z.strictObject({ stripPrefix: z.strictObject({ prefixes: z.array(z.string()).min(1) }) }),
   ]),
 });

@@ -16,7 +16,7 @@ export default function setup(project: TestProject): () => void {
   const dir = mkdtempSync(join(tmpdir(), "faf-render-"));
   for (const stack of STACKS) {
     const result = runRender([stack, "--out", join(dir, stack)]);
-    if (result.code !== 0) throw new Error(`render of ${stack} failed (${result.code}):\n${result.stderr}`);
+    if (result.code !== 0) throw new Error(`render of ${stack} failed (${String(result.code)}):\n${result.stderr}`);
   }
   project.provide("renderDir", dir);
   return () => rmSync(dir, { recursive: true, force: true });

@@ -38,7 +38,9 @@ export function validateUpstream(object: Record<string, unknown>): string[] | un
   if (!validators.has(key)) {
     const index = JSON.parse(readFileSync(join(UPSTREAM_CRDS_DIR, "index.json"), "utf8")) as Record<string, { file: string }>;
     const entry = index[key];
-    const schema = entry ? (JSON.parse(readFileSync(join(UPSTREAM_CRDS_DIR, entry.file), "utf8")) as Record<string, unknown>) : null;
+    const schema = entry
+      ? (JSON.parse(readFileSync(join(UPSTREAM_CRDS_DIR, entry.file), "utf8")) as Record<string, unknown>)
+      : null;
     if (schema) {
       // metadata is an opaque object in CRD schemas; the API server validates it separately.
       const closed = closeObjects(schema) as { properties: Record<string, unknown> };
@@ -50,5 +52,7 @@ export function validateUpstream(object: Record<string, unknown>): string[] | un
   }
   const validate = validators.get(key);
   if (!validate) return undefined;
-  return validate(object) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message ?? ""} ${JSON.stringify(e.params)}`);
+  return validate(object)
+    ? []
+    : (validate.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message ?? ""} ${JSON.stringify(e.params)}`);
 }
