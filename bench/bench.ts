@@ -60,7 +60,7 @@ const verdict = (ok: boolean) => (ok ? "within target" : "OVER TARGET");
 const lines = [
   `faf-infra render benchmark (${RUNS} fresh processes each, medians; Node ${process.version})`,
   `  render prod / load SDKs:       ${renderRatio.toFixed(2)}   (target <= 2.5, ${verdict(renderRatio <= 2.5)})  [${median(render).toFixed(0)} ms / ${median(sdkOnly).toFixed(0)} ms]`,
-  `  program x10 / x1 catalogue:    ${scaleRatio.toFixed(2)}   (target <= 10, ${verdict(scaleRatio <= 10)})  [${program10.toFixed(0)} ms for ${once[10][0]?.resources} resources / ${program1.toFixed(0)} ms for ${once[1][0]?.resources}]`,
+  `  program x10 / x1 catalogue:    ${scaleRatio.toFixed(2)}   (target <= 10, ${verdict(scaleRatio <= 10)})  [${program10.toFixed(0)} ms for ${String(once[10][0]?.resources)} resources / ${program1.toFixed(0)} ms for ${String(once[1][0]?.resources)}]`,
   `  peak memory of a render:       ${peak1.toFixed(0)} MB   (target < 512 MB, ${verdict(peak1 < 512)}; x10 catalogue: ${peak10.toFixed(0)} MB)`,
 ];
 process.stdout.write(`${lines.join("\n")}\n`);
