@@ -17,7 +17,19 @@ const metadata = z.strictObject({
 });
 
 const intOrString = z.union([z.number().int(), z.string()]);
-const middlewareRef = z.strictObject({ name: z.string(), namespace: z.string().optional() });
+
+/** A `traefik.io/v1alpha1` object of `kind` with `spec`. */
+function traefik<K extends string, S extends z.ZodType>(kind: K, spec: S) {
+  return z.strictObject({ apiVersion: z.literal("traefik.io/v1alpha1"), kind: z.literal(kind), metadata, spec });
+}
+
+/** The fields every Traefik route shares. */
+const routeBase = {
+  match: z.string().min(1),
+  priority: z.number().int().optional(),
+  syntax: z.enum(["v2", "v3"]).optional(),
+  middlewares: z.array(z.strictObject({ name: z.string(), namespace: z.string().optional() })).optional(),
+};
 
 const httpService = z.strictObject({
   name: z.string(),
@@ -39,56 +51,31 @@ const tls = z.strictObject({
   domains: z.array(z.strictObject({ main: z.string().optional(), sans: z.array(z.string()).optional() })).optional(),
 });
 
-export const IngressRoute = z.strictObject({
-  apiVersion: z.literal("traefik.io/v1alpha1"),
-  kind: z.literal("IngressRoute"),
-  metadata,
-  spec: z.strictObject({
+export const IngressRoute = traefik(
+  "IngressRoute",
+  z.strictObject({
     entryPoints: z.array(z.string()).min(1),
     routes: z
-      .array(
-        z.strictObject({
-          kind: z.literal("Rule").optional(),
-          match: z.string().min(1),
-          priority: z.number().int().optional(),
-          syntax: z.enum(["v2", "v3"]).optional(),
-          middlewares: z.array(middlewareRef).optional(),
-          services: z.array(httpService).min(1),
-        }),
-      )
+      .array(z.strictObject({ ...routeBase, kind: z.literal("Rule").optional(), services: z.array(httpService).min(1) }))
       .min(1),
     tls: tls.optional(),
   }),
+);
+
+const tcpService = z.strictObject({
+  name: z.string(),
+  namespace: z.string().optional(),
+  port: intOrString,
+  weight: z.number().int().optional(),
+  proxyProtocol: z.strictObject({ version: z.number().int() }).optional(),
+  nativeLB: z.boolean().optional(),
 });
 
-export const IngressRouteTCP = z.strictObject({
-  apiVersion: z.literal("traefik.io/v1alpha1"),
-  kind: z.literal("IngressRouteTCP"),
-  metadata,
-  spec: z.strictObject({
+export const IngressRouteTCP = traefik(
+  "IngressRouteTCP",
+  z.strictObject({
     entryPoints: z.array(z.string()).min(1),
-    routes: z
-      .array(
-        z.strictObject({
-          match: z.string().min(1),
-          priority: z.number().int().optional(),
-          syntax: z.enum(["v2", "v3"]).optional(),
-          middlewares: z.array(middlewareRef).optional(),
-          services: z
-            .array(
-              z.strictObject({
-                name: z.string(),
-                namespace: z.string().optional(),
-                port: intOrString,
-                weight: z.number().int().optional(),
-                proxyProtocol: z.strictObject({ version: z.number().int() }).optional(),
-                nativeLB: z.boolean().optional(),
-              }),
-            )
-            .min(1),
-        }),
-      )
-      .min(1),
+    routes: z.array(z.strictObject({ ...routeBase, services: z.array(tcpService).min(1) })).min(1),
     tls: z
       .strictObject({
         passthrough: z.boolean().optional(),
@@ -97,13 +84,11 @@ export const IngressRouteTCP = z.strictObject({
       })
       .optional(),
   }),
-});
+);
 
-export const Middleware = z.strictObject({
-  apiVersion: z.literal("traefik.io/v1alpha1"),
-  kind: z.literal("Middleware"),
-  metadata,
-  spec: z.union([
+export const Middleware = traefik(
+  "Middleware",
+  z.union([
     z.strictObject({
       headers: z.strictObject({
         accessControlAllowCredentials: z.boolean().optional(),
@@ -126,7 +111,7 @@ export const Middleware = z.strictObject({
     }),
     z.strictObject({ stripPrefix: z.strictObject({ prefixes: z.array(z.string()).min(1) }) }),
   ]),
-});
+);
 
 /** The typed definition for a custom kind, by `apiVersion/kind`. */
 export const CRD_SCHEMAS: Record<string, z.ZodType> = {
