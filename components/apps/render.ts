@@ -56,7 +56,10 @@ export function replicasFor(spec: WorkloadSpec, context: Pick<RenderContext, "en
 export function renderWorkload(spec: WorkloadSpec, context: RenderContext): RenderedWorkload {
   const namespace = NAMESPACES[spec.namespace ?? "apps"];
   const tctx = templateContext(context.environment, context.baseDomain);
-  const labels = (component: string) =>
+  // The version label goes only on what runs the image; on every other object a version bump
+  // would be diff noise in each review.
+  const labels = (component: string) => workloadLabels(spec.name, component);
+  const runLabels = (component: string) =>
     workloadLabels(spec.name, component, spec.image.tagFor?.[context.environment] ?? spec.image.tag);
   const setup: Rendered[] = [];
 
@@ -108,7 +111,7 @@ export function renderWorkload(spec: WorkloadSpec, context: RenderContext): Rend
 
   const jobs: Rendered[] = (spec.jobs ?? []).map((job) => {
     const template = {
-      metadata: { labels: labels(`job-${job.name}`), annotations: podAnnotations },
+      metadata: { labels: runLabels(`job-${job.name}`), annotations: podAnnotations },
       spec: podSpec(podInputs, jobContainer(podInputs, job), "Never"),
     };
     // The name carries the hash of what the job runs, so a new image or config runs it again
@@ -119,7 +122,7 @@ export function renderWorkload(spec: WorkloadSpec, context: RenderContext): Rend
       object: {
         apiVersion: "batch/v1",
         kind: "Job",
-        metadata: { name, namespace, labels: labels(`job-${job.name}`) },
+        metadata: { name, namespace, labels: runLabels(`job-${job.name}`) },
         spec: {
           backoffLimit: job.backoffLimit ?? 2,
           activeDeadlineSeconds: job.activeDeadlineSeconds ?? 600,
@@ -135,7 +138,7 @@ export function renderWorkload(spec: WorkloadSpec, context: RenderContext): Rend
   if (controllerKind !== "None") {
     const replicas = replicasFor(spec, context);
     const template = {
-      metadata: { labels: labels("server"), annotations: podAnnotations },
+      metadata: { labels: runLabels("server"), annotations: podAnnotations },
       spec: podSpec(podInputs, mainContainer(podInputs)),
     };
     const selector = { matchLabels: { "app.kubernetes.io/name": spec.name, "app.kubernetes.io/instance": spec.name } };
@@ -146,7 +149,7 @@ export function renderWorkload(spec: WorkloadSpec, context: RenderContext): Rend
             object: {
               apiVersion: "apps/v1",
               kind: "Deployment",
-              metadata: { name: spec.name, namespace, labels: labels("server") },
+              metadata: { name: spec.name, namespace, labels: runLabels("server") },
               spec: {
                 replicas,
                 revisionHistoryLimit: 5,
@@ -164,7 +167,7 @@ export function renderWorkload(spec: WorkloadSpec, context: RenderContext): Rend
             object: {
               apiVersion: "apps/v1",
               kind: "StatefulSet",
-              metadata: { name: spec.name, namespace, labels: labels("server") },
+              metadata: { name: spec.name, namespace, labels: runLabels("server") },
               spec: {
                 replicas,
                 revisionHistoryLimit: 5,

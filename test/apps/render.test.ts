@@ -274,3 +274,13 @@ describe("spec errors", () => {
     );
   });
 });
+
+describe("labels", () => {
+  it("carry the image version only on what runs the image, so a version bump touches nothing else", () => {
+    const versioned = objects(fafReplayServer)
+      .filter((o) => o.metadata.labels?.["app.kubernetes.io/version"] !== undefined)
+      .map((o) => o.kind);
+    expect(versioned).toEqual(["StatefulSet"]);
+    expect(one(objects(fafReplayServer), "StatefulSet").spec.template.metadata.labels["app.kubernetes.io/version"]).toBe("0.4.1");
+  });
+});
