@@ -30,7 +30,8 @@ export function closeObjects(schema: unknown): unknown {
 }
 
 const validators = new Map<string, ValidateFunction | null>();
-const ajv = new Ajv({ strict: false, allErrors: true });
+// Formats such as int64 are Kubernetes annotations of types, not checks ajv knows.
+const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
 
 /** Errors against the upstream schema, or undefined when there is no schema for the kind. */
 export function validateUpstream(object: Record<string, unknown>): string[] | undefined {
