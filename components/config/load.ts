@@ -14,14 +14,35 @@ export class SettingsError extends pulumi.RunError {
   }
 }
 
-/** The one place that reads `pulumi.Config`: parses every setting before any resource exists. */
-export function loadProfile(): Profile {
+// Not in the SDK's typings, but exported: whether the engine handed a key over as a secret.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const runtimeConfig = require("@pulumi/pulumi/runtime/config") as { isConfigSecret: (key: string) => boolean };
+
+/** Secret settings, as Outputs that stay secret. */
+export interface StackSecrets {
+  /** Undefined: connect with the SSH agent. */
+  sshPrivateKey: pulumi.Output<string> | undefined;
+}
+
+/**
+ * The one place that reads `pulumi.Config`: parses every setting before any resource exists.
+ * Secret settings are read only with `requireSecret`; their values never enter the settings.
+ */
+export function loadStack(): { profile: Profile; secrets: StackSecrets } {
   const stack = pulumi.getStack();
-  const result = parseSettings(pulumi.runtime.allConfig(), {
+  const raw = pulumi.runtime.allConfig();
+  const result = parseSettings(raw, {
     stack,
     stackFile: `Pulumi.${stack}.yaml`,
     serviceNames: SERVICE_NAMES,
+    secretKeys: Object.keys(raw).filter((key) => runtimeConfig.isConfigSecret(key)),
   });
   if (!result.ok) throw new SettingsError(result.message);
-  return buildProfile(result.settings);
+  const config = new pulumi.Config("faf");
+  return {
+    profile: buildProfile(result.settings),
+    secrets: {
+      sshPrivateKey: result.settings.sshPrivateKey === undefined ? undefined : config.requireSecret("sshPrivateKey"),
+    },
+  };
 }

@@ -1,5 +1,5 @@
 import { formatSettingsIssues } from "./errors";
-import { settingsSchema, type Settings } from "./schema";
+import { SECRET_SETTINGS, SECRET_VALUE, settingsSchema, type Settings } from "./schema";
 
 /** The raw stack configuration as the engine hands it over: full key -> text. */
 export type RawConfig = Readonly<Record<string, string>>;
@@ -11,6 +11,8 @@ export interface ParseContext {
   stackFile: string;
   /** The catalogue's service names. */
   serviceNames: readonly string[];
+  /** Full keys whose values are encrypted in the stack file. */
+  secretKeys: readonly string[];
 }
 
 export type ParseResult = { ok: true; settings: Settings } | { ok: false; message: string };
@@ -26,15 +28,33 @@ export function parseSettings(raw: RawConfig, context: ParseContext): ParseResul
   const foreign = Object.keys(raw)
     .filter((key) => !key.startsWith("faf:") && !ENGINE_NAMESPACES.some((ns) => key.startsWith(ns)))
     .sort();
-  const values: Record<string, unknown> = {};
-  for (const [key, text] of Object.entries(raw)) {
-    if (key.startsWith("faf:")) values[key.slice("faf:".length)] = decodeConfigValue(text);
-  }
-  const result = settingsSchema(context.serviceNames).safeParse(values, { reportInput: true });
   const problems: string[] = foreign.map(
     (key) =>
       `${key}: not a faf setting; this program configures its providers itself (faf:kubernetes for the cluster). Fix: pulumi config rm ${key} --stack ${context.stack}.`,
   );
+  const values: Record<string, unknown> = {};
+  for (const [key, text] of Object.entries(raw)) {
+    if (!key.startsWith("faf:")) continue;
+    const name = key.slice("faf:".length);
+    const encrypted = context.secretKeys.includes(key);
+    if ((SECRET_SETTINGS as readonly string[]).includes(name)) {
+      // A secret never enters the parsed settings: only the fact that it is set.
+      values[name] = SECRET_VALUE;
+      if (!encrypted) {
+        problems.push(
+          `${key}: stored in plaintext in ${context.stackFile}. Fix: pulumi config set --secret ${key} --stack ${context.stack} (the value is then encrypted).`,
+        );
+      }
+    } else {
+      values[name] = decodeConfigValue(text);
+      if (encrypted) {
+        problems.push(
+          `${key}: encrypted, but it is not a secret setting and would end up in plaintext in the state. Fix: pulumi config set ${key} <value> --stack ${context.stack} (without --secret).`,
+        );
+      }
+    }
+  }
+  const result = settingsSchema(context.serviceNames).safeParse(values, { reportInput: true });
   if (result.success && problems.length === 0) return { ok: true, settings: result.data };
   const issues = result.success ? [] : result.error.issues;
   const formatted = formatSettingsIssues(issues, context.stackFile, context.stack).split("\n");

@@ -1,6 +1,8 @@
 import { resolveServices, type ServiceSelection } from "../apps/catalogue";
 import type { Environment, Settings } from "./schema";
 
+export type HostSettings = NonNullable<Settings["host"]>;
+
 /**
  * How a stack behaves, derived from its settings alone (never from the stack's name): a copy
  * of `Pulumi.local.yaml` under another name renders the same thing. The only object that
@@ -10,7 +12,8 @@ export interface Profile {
   environment: Environment;
   baseDomain: string;
   hostName: string | undefined;
-  kubernetes: Settings["kubernetes"];
+  /** How the program reaches its cluster: an existing kube context, or a host it provisions. */
+  cluster: { kind: "context"; context: string; kubeconfig?: string } | { kind: "host"; host: HostSettings };
   services: ServiceSelection;
   /** Replica counts set in the stack file, by service. */
   replicaOverrides: Readonly<Record<string, number>>;
@@ -32,7 +35,9 @@ export function buildProfile(settings: Settings): Profile {
     environment: settings.environment,
     baseDomain: settings.baseDomain,
     hostName: settings.hostName,
-    kubernetes: settings.kubernetes,
+    cluster: settings.host
+      ? { kind: "host", host: settings.host }
+      : { kind: "context", context: settings.kubernetes?.context ?? "", kubeconfig: settings.kubernetes?.kubeconfig },
     services: resolveServices(settings.services),
     replicaOverrides: settings.replicas ?? {},
     ingress: hosted

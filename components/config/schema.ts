@@ -10,6 +10,17 @@ const hostname = z.string().regex(/^(?=.{1,253}$)([a-z0-9]([-a-z0-9]*[a-z0-9])?)
   message: "expected a lower-case DNS name",
 });
 
+const absolutePath = z.string().regex(/^\/[A-Za-z0-9._/-]*$/, { message: "expected an absolute path" });
+/** A ZFS dataset or zvol name below the pool, such as `faf/data`. */
+const datasetName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]*(\/[A-Za-z0-9][A-Za-z0-9_.:-]*)*$/, {
+  message: "expected a dataset path such as faf/data",
+});
+
+/** Stands for a secret setting's value in the parsed settings; the value itself stays an Output. */
+export const SECRET_VALUE = "[secret]";
+/** Settings that hold secrets: read only with `requireSecret`, refused in plaintext. */
+export const SECRET_SETTINGS = ["sshPrivateKey"] as const;
+
 export const ENVIRONMENTS = ["prod", "test", "local"] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
 
@@ -26,13 +37,61 @@ export function settingsSchema(serviceNames: readonly string[]) {
       baseDomain: hostname,
       /** The machine's host name (`fafprod3`); required where FAF's data lives on a real host. */
       hostName: hostname.optional(),
-      /** How to reach the cluster. */
-      kubernetes: z.strictObject({
-        /** The kube context to deploy to (`kubectl config get-contexts`). */
-        context: z.string().min(1),
-        /** A kubeconfig file; the default is `$KUBECONFIG` or `~/.kube/config`. */
-        kubeconfig: z.string().min(1).optional(),
-      }),
+      /** Reach an existing cluster through a kube context (a laptop). Exclusive with `host`. */
+      kubernetes: z
+        .strictObject({
+          /** The kube context to deploy to (`kubectl config get-contexts`). */
+          context: z.string().min(1),
+          /** A kubeconfig file; the default is `$KUBECONFIG` or `~/.kube/config`. */
+          kubeconfig: z.string().min(1).optional(),
+        })
+        .optional(),
+      /** Provision k3s on FAF's NixOS/ZFS machine(s) over SSH. Exclusive with `kubernetes`. */
+      host: z
+        .strictObject({
+          /** The ZFS pool that holds FAF's data (`zpool list`). */
+          pool: z.string().regex(/^[A-Za-z][A-Za-z0-9_.:-]*$/),
+          /** Datasets are `<pool>/<datasetParent>/<folder>`. */
+          datasetParent: datasetName,
+          /** Datasets are mounted at `<dataPath>/<folder>`. */
+          dataPath: absolutePath.default("/opt/faf/data"),
+          /** The zvol formatted ext4 for /var/lib/rancher (containerd's overlayfs cannot use ZFS). */
+          containerStorage: z.strictObject({
+            zvol: datasetName,
+            size: z.string().regex(/^\d+[GT]$/, { message: "expected a size such as 200G" }),
+          }),
+          /** The NixOS configuration file that imports the generated module (written beside it). */
+          nixosConfig: absolutePath.default("/etc/nixos/configuration.nix"),
+          /** How this host applies its configuration (FAF's hosts build a flake: `--flake /etc/nixos#fafprod3`). */
+          rebuild: z
+            .string()
+            .regex(/^nixos-rebuild switch( --flake [A-Za-z0-9._/-]+#[A-Za-z0-9._-]+)?$/, {
+              message: "expected nixos-rebuild switch [--flake <dir>#<host>]",
+            })
+            .default("nixos-rebuild switch"),
+          /** How long to wait for the API server and node after a change. */
+          readyTimeoutSeconds: z.number().int().min(30).max(3600).default(600),
+          /** The machines; one `server` today, `agent`s to join it later. */
+          nodes: z
+            .array(
+              z.strictObject({
+                name: hostname,
+                role: z.enum(["server", "agent"]),
+                /** The address SSH and the Kubernetes API are reached at; also a TLS SAN. */
+                address: z.string().min(1),
+                port: z.number().int().min(1).max(65535).default(22),
+                user: z.string().min(1).default("root"),
+                /** The host's public key (`ssh-keyscan -t ed25519 <address>`); connections to another key fail. */
+                hostKey: z.string().regex(/^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/]+=*$/, {
+                  message: "expected an SSH public host key such as ssh-ed25519 AAAA...",
+                }),
+              }),
+            )
+            .min(1),
+        })
+        .optional(),
+      /** The SSH private key for the hosts (secret). Without it the SSH agent ($SSH_AUTH_SOCK) is used. */
+      sshPrivateKey: z.literal(SECRET_VALUE).optional(),
       /** Which FAF services to run: `all`, or names; each one's dependencies are added. */
       services: z.union([z.literal("all"), z.array(serviceName).min(1)]).default("all"),
       /** Per-service replica counts that override the workload's own (for example 0 to park one). */
@@ -47,6 +106,43 @@ export function settingsSchema(serviceNames: readonly string[]) {
           params: { missing: true },
         });
       }
+      if ((settings.kubernetes === undefined) === (settings.host === undefined)) {
+        ctx.addIssue({
+          code: "custom",
+          path: [settings.host ? "host" : "kubernetes"],
+          message:
+            settings.host === undefined
+              ? "set faf:kubernetes (an existing cluster) or faf:host (provision one)"
+              : "faf:kubernetes and faf:host are exclusive: keep one",
+          params: { missing: settings.host === undefined },
+        });
+      }
+      const nodes = settings.host?.nodes ?? [];
+      const servers = nodes.filter((node) => node.role === "server");
+      nodes.forEach((node, index) => {
+        if (node.role === "agent") {
+          ctx.addIssue({
+            code: "custom",
+            path: ["host", "nodes", index, "role"],
+            message: "agent nodes are not provisioned yet; only the single server is",
+          });
+        }
+      });
+      if (settings.host && servers.length !== 1) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["host", "nodes"],
+          message: `needs exactly one server node, has ${servers.length}`,
+        });
+      }
+      const server = servers[0];
+      if (server && settings.hostName !== undefined && server.name !== settings.hostName) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["host", "nodes", nodes.indexOf(server), "name"],
+          message: `the server node must be faf:hostName (${settings.hostName}), got ${server.name}`,
+        });
+      }
     });
 }
 
@@ -58,6 +154,11 @@ export const SETTING_HINTS: Record<string, string> = {
   baseDomain: "a domain such as faforever.com",
   hostName: "the machine's host name, such as fafprod3",
   kubernetes: "a mapping with a context, such as {context: my-context}",
+  host: "a mapping with pool, datasetParent, containerStorage and nodes (see README)",
+  "host.pool": "the name of an imported ZFS pool, such as tank",
+  "host.datasetParent": "a dataset path below the pool, such as faf/data",
+  "host.nodes": "a list of nodes: {name, role: server, address, hostKey}",
+  sshPrivateKey: "the key, encrypted: pulumi config set --secret faf:sshPrivateKey < ~/.ssh/id_ed25519",
   "kubernetes.context": "a kube context name from `kubectl config get-contexts`",
   "kubernetes.kubeconfig": "the path of a kubeconfig file",
   services: 'all, or a list of service names such as ["faf-api"]',

@@ -3,7 +3,7 @@ import { SERVICE_NAMES } from "../../components/apps/catalogue";
 import { decodeConfigValue, parseSettings, type RawConfig } from "../../components/config/parse";
 import { buildProfile } from "../../components/config/profile";
 
-const context = { stack: "dev", stackFile: "Pulumi.dev.yaml", serviceNames: SERVICE_NAMES };
+const context = { stack: "dev", stackFile: "Pulumi.dev.yaml", serviceNames: SERVICE_NAMES, secretKeys: [] as string[] };
 const local: RawConfig = {
   "faf:environment": "local",
   "faf:baseDomain": "faforever.localhost",
@@ -142,5 +142,89 @@ describe("profile", () => {
   it("protects data only where real data lives", () => {
     expect(parse(local).protectData).toBe(false);
     expect(parse({ ...local, "faf:environment": "test", "faf:hostName": "faftest2" }).protectData).toBe(true);
+  });
+});
+
+describe("host settings", () => {
+  const hostValue = {
+    pool: "tank",
+    datasetParent: "faf/data",
+    containerStorage: { zvol: "nixos/rancher", size: "200G" },
+    nodes: [{ name: "fafprod3", role: "server", address: "fafprod3.example.org", hostKey: "ssh-ed25519 AAAAC3Nza" }],
+  };
+  const prod: RawConfig = {
+    "faf:environment": "prod",
+    "faf:baseDomain": "faforever.com",
+    "faf:hostName": "fafprod3",
+    "faf:host": JSON.stringify(hostValue),
+  };
+
+  it("fills the host defaults: data path, NixOS configuration, rebuild command, SSH port and user", () => {
+    const result = parseSettings(prod, context);
+    if (!result.ok) throw new Error(result.message);
+    expect(result.settings.host).toMatchObject({
+      dataPath: "/opt/faf/data",
+      nixosConfig: "/etc/nixos/configuration.nix",
+      rebuild: "nixos-rebuild switch",
+      readyTimeoutSeconds: 600,
+      nodes: [{ port: 22, user: "root" }],
+    });
+  });
+
+  it("reads the SSH key only as a secret: the parsed settings hold a marker, never the key", () => {
+    const result = parseSettings(
+      { ...prod, "faf:sshPrivateKey": "-----BEGIN KEY-----" },
+      { ...context, secretKeys: ["faf:sshPrivateKey"] },
+    );
+    if (!result.ok) throw new Error(result.message);
+    expect(result.settings.sshPrivateKey).toBe("[secret]");
+    expect(JSON.stringify(result.settings)).not.toContain("BEGIN KEY");
+  });
+
+  it("refuses an SSH key stored in plaintext", () => {
+    expect(messageOf({ ...prod, "faf:sshPrivateKey": "-----BEGIN KEY-----" })).toBe(
+      [
+        "Invalid settings in Pulumi.dev.yaml:",
+        "  - faf:sshPrivateKey: stored in plaintext in Pulumi.dev.yaml. Fix: pulumi config set --secret faf:sshPrivateKey --stack dev (the value is then encrypted).",
+      ].join("\n"),
+    );
+  });
+
+  it("refuses an encrypted value for a setting that is not a secret", () => {
+    const result = parseSettings(prod, { ...context, secretKeys: ["faf:baseDomain"] });
+    expect(result.ok).toBe(false);
+    expect(result.ok ? "" : result.message).toContain(
+      "faf:baseDomain: encrypted, but it is not a secret setting and would end up in plaintext in the state.",
+    );
+  });
+
+  it("wants exactly one of kubernetes and host", () => {
+    expect(messageOf({ ...prod, "faf:kubernetes": '{"context":"x"}' })).toContain(
+      "faf:host: faf:kubernetes and faf:host are exclusive: keep one",
+    );
+    const { "faf:host": _h, ...neither } = prod;
+    expect(messageOf(neither)).toContain(
+      "faf:kubernetes: missing; set faf:kubernetes (an existing cluster) or faf:host (provision one). Fix: pulumi config set faf:kubernetes <value>",
+    );
+  });
+
+  it("keeps room for agent nodes but says they are not provisioned yet", () => {
+    const withAgent = { ...hostValue, nodes: [...hostValue.nodes, { ...hostValue.nodes[0]!, name: "fafagent1", role: "agent" }] };
+    expect(messageOf({ ...prod, "faf:host": JSON.stringify(withAgent) })).toContain(
+      "faf:host.nodes[1].role: agent nodes are not provisioned yet; only the single server is",
+    );
+  });
+
+  it("insists the server node is the stack's host name", () => {
+    expect(messageOf({ ...prod, "faf:hostName": "faftest2" })).toContain(
+      "faf:host.nodes[0].name: the server node must be faf:hostName (faftest2), got fafprod3",
+    );
+  });
+
+  it("rejects a host key that is not an SSH public key", () => {
+    const bad = { ...hostValue, nodes: [{ ...hostValue.nodes[0]!, hostKey: "yes" }] };
+    expect(messageOf({ ...prod, "faf:host": JSON.stringify(bad) })).toContain(
+      'faf:host.nodes[0].hostKey: expected an SSH public host key such as ssh-ed25519 AAAA... (got "yes")',
+    );
   });
 });
