@@ -1,26 +1,35 @@
 /**
  * faf-infra: the whole server side of FAForever as one Pulumi program.
- * settings -> cluster -> platform -> data -> apps -> outputs
+ * settings -> host -> cluster -> platform -> data -> apps -> outputs
  */
 import * as k8s from "@pulumi/kubernetes";
 import { renderContextFor } from "./components/apps/context";
 import { Workload } from "./components/apps/workload";
 import { Namespaces } from "./components/cluster/namespaces";
-import { loadProfile } from "./components/config/load";
+import { loadStack } from "./components/config/load";
+import { K3sHost } from "./components/host/k3s-host";
 import { NAMESPACES } from "./components/lib/names";
 import { fqdn } from "./components/lib/template";
 
 // Settings: every value parsed and checked before the first resource exists.
-const profile = loadProfile();
+const { profile, secrets } = loadStack();
 
-// Cluster access. The host issue replaces the kube context with the provisioned k3s host on prod and test.
-const provider = new k8s.Provider("kubernetes", {
-  context: profile.kubernetes.context,
-  ...(profile.kubernetes.kubeconfig ? { kubeconfig: profile.kubernetes.kubeconfig } : {}),
-  // Only a change of cluster replaces the provider (and with it every object); a rotated
-  // certificate or a renamed context is an update.
-  clusterIdentifier: profile.hostName ?? profile.kubernetes.context,
-});
+// Host: on prod and test, k3s is provisioned on FAF's NixOS/ZFS machine, which yields the
+// provider; a laptop brings its own cluster and names its kube context.
+const cluster = profile.cluster;
+let host: K3sHost | undefined;
+let provider: k8s.Provider;
+if (cluster.kind === "host") {
+  host = new K3sHost("host", { host: cluster.host, baseDomain: profile.baseDomain, sshPrivateKey: secrets.sshPrivateKey });
+  provider = host.provider;
+} else {
+  provider = new k8s.Provider("kubernetes", {
+    context: cluster.context,
+    ...(cluster.kubeconfig ? { kubeconfig: cluster.kubeconfig } : {}),
+    // Only a change of cluster replaces the provider (and with it every object).
+    clusterIdentifier: cluster.context,
+  });
+}
 
 const namespaces = new Namespaces("namespaces", { protect: profile.protectData }, { providers: [provider] });
 
@@ -43,6 +52,7 @@ for (const spec of profile.services.workloads) {
 }
 
 export const environment = profile.environment;
+export const k3sCertificateExpiry = host?.certificateExpiry;
 export const services = profile.services.workloads.map((spec) => spec.name);
 export const addedAsDependencies = profile.services.added;
 export const dataServices = profile.services.dataServices;

@@ -17,6 +17,8 @@ export interface CapturedResource {
   custom: boolean;
   parent?: string;
   dependsOn: string[];
+  /** Resources whose outputs flow into the inputs (implicit dependencies). */
+  inputsFrom: string[];
   inputs: Record<string, unknown>;
   options: Record<string, unknown>;
 }
@@ -78,9 +80,17 @@ export interface Capture {
  */
 export async function startCapture(project: string, stack: string): Promise<Capture> {
   const capture: Capture = { resources: [], outputs: {} };
+  // Outputs the engine would store as secrets (additionalSecretOutputs), by type and name.
+  const secretOutputs = new Map<string, string[]>();
   await pulumi.runtime.setMocks(
     {
-      newResource: (args) => ({ id: `${args.name}-id`, state: mockState(args.type, args.inputs as Record<string, unknown>) }),
+      newResource: (args) => {
+        const state = mockState(args.type, args.name, args.inputs as Record<string, unknown>);
+        for (const key of secretOutputs.get(`${args.type}::${args.name}`) ?? []) {
+          if (key in state) state[key] = pulumi.secret(state[key]);
+        }
+        return { id: `${args.name}-id`, state };
+      },
       call: (args) => {
         throw new Error(`the render engine has no mock for the function ${args.token}`);
       },
@@ -95,6 +105,7 @@ export async function startCapture(project: string, stack: string): Promise<Capt
   };
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, cb) => {
+    secretOutputs.set(`${req.getType()}::${req.getName()}`, req.getAdditionalsecretoutputsList());
     capture.resources.push(captureRequest(req));
     register(req, cb);
   };
@@ -162,6 +173,7 @@ function captureRequest(req: RegisterRequest): CapturedResource {
       .filter((urn) => !fromInputs.has(urn))
       .map(urnName)
       .sort(),
+    inputsFrom: [...fromInputs].map(urnName).sort(),
     inputs: redactSecrets(rpc.deserializeProperties(req.getObject())) as Record<string, unknown>,
     options: Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
   };
@@ -171,8 +183,40 @@ function nonEmpty(list: string[]): string[] | undefined {
   return list.length > 0 ? [...list].sort() : undefined;
 }
 
-/** What a resource's outputs look like after creation: its inputs, plus what providers compute. */
-function mockState(type: string, inputs: Record<string, unknown>): Record<string, unknown> {
+/**
+ * What a resource's outputs look like after creation: its inputs, plus what providers compute.
+ * Remote commands answer as a freshly provisioned k3s host would (see SIMULATED_STDOUT).
+ */
+function mockState(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
   if (type.startsWith("random:")) return { ...inputs, result: SECRET };
+  if (type === "command:remote:Command" || type === "command:local:Command") {
+    const role = Object.keys(SIMULATED_STDOUT).find((suffix) => name.endsWith(`-${suffix}`));
+    return { ...inputs, stdout: role ? SIMULATED_STDOUT[role] : "", stderr: "" };
+  }
   return inputs;
 }
+
+/**
+ * The render's stand-in for what host steps print, by step role: a k3s-shaped kubeconfig with
+ * placeholder credentials, and a fixed certificate expiry, so renders stay deterministic.
+ */
+export const SIMULATED_STDOUT: Record<string, string> = {
+  kubeconfig: [
+    "apiVersion: v1",
+    "kind: Config",
+    "clusters:",
+    "  - name: default",
+    "    cluster:",
+    "      certificate-authority-data: UkVOREVSLVBMQUNFSE9MREVS",
+    "      server: https://127.0.0.1:6443",
+    "contexts:",
+    "  - name: default",
+    "    context: {cluster: default, user: default}",
+    "current-context: default",
+    "users:",
+    "  - name: default",
+    "    user: {client-certificate-data: UkVOREVSLVBMQUNFSE9MREVS, client-key-data: UkVOREVSLVBMQUNFSE9MREVS}",
+    "",
+  ].join("\n"),
+  certificates: "2099-01-01T00:00:00Z\n",
+};

@@ -1,0 +1,88 @@
+import * as command from "@pulumi/command";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { HostSettings } from "../config/profile";
+import { certificateWarning, rewriteKubeconfig } from "./kubeconfig";
+import { serverSteps } from "./steps";
+
+const TYPE = "faf:host:K3sHost";
+
+export interface K3sHostArgs {
+  host: HostSettings;
+  baseDomain: string;
+  /** Undefined: the SSH agent ($SSH_AUTH_SOCK) signs the connection. */
+  sshPrivateKey: pulumi.Output<string> | undefined;
+  /** The clock the certificate warning compares against. */
+  now?: () => Date;
+}
+
+/**
+ * k3s on a FAF NixOS/ZFS host, provisioned over SSH: preflight, datasets, container storage,
+ * the k3s NixOS module, readiness, then the kubeconfig the Kubernetes provider uses.
+ */
+export class K3sHost extends pulumi.ComponentResource {
+  /** The Kubernetes provider for this cluster. */
+  readonly provider: k8s.Provider;
+  /** The admin kubeconfig, pointed at the host (secret). */
+  readonly kubeconfig: pulumi.Output<string>;
+  /** Earliest expiry of k3s's leaf certificates, ISO 8601. */
+  readonly certificateExpiry: pulumi.Output<string>;
+  /** The steps, by role, in the order they run. */
+  readonly steps: Readonly<Record<string, command.remote.Command>>;
+
+  constructor(name: string, args: K3sHostArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(TYPE, name, {}, opts);
+    const server = args.host.nodes.find((node) => node.role === "server");
+    if (!server) throw new Error(`${name}: faf:host.nodes has no server`);
+    const connection: command.types.input.remote.ConnectionArgs = {
+      host: server.address,
+      port: server.port,
+      user: server.user,
+      hostKey: server.hostKey,
+      ...(args.sshPrivateKey ? { privateKey: args.sshPrivateKey } : {}),
+    };
+
+    const steps: Record<string, command.remote.Command> = {};
+    let previous: command.remote.Command | undefined;
+    for (const step of serverSteps(args.host, args.baseDomain)) {
+      previous = steps[step.role] = new command.remote.Command(
+        `${name}-${step.role}`,
+        {
+          connection,
+          create: step.create,
+          // A changed script or table runs the step again in place; replacing it would run its delete.
+          update: step.create,
+          ...(step.delete ? { delete: step.delete } : {}),
+          // PULUMI_COMMAND_STDOUT would hand one step's output (the kubeconfig) to the next run.
+          addPreviousOutputInEnv: false,
+          ...(step.secretOutput ? { logging: "none" } : {}),
+        },
+        {
+          parent: this,
+          dependsOn: previous ? [previous] : [],
+          ...(step.secretOutput ? { additionalSecretOutputs: ["stdout"] } : {}),
+        },
+      );
+    }
+    this.steps = steps;
+    const kubeconfigStep = steps.kubeconfig;
+    const certificatesStep = steps.certificates;
+    if (!kubeconfigStep || !certificatesStep) throw new Error(`${name}: the host steps lack kubeconfig or certificates`);
+
+    this.kubeconfig = pulumi.secret(kubeconfigStep.stdout.apply((text) => rewriteKubeconfig(text, server.address, server.name)));
+    this.provider = new k8s.Provider(
+      `${name}-kubernetes`,
+      // A changed kubeconfig (rotated certificates) updates the provider; only another cluster replaces it.
+      { kubeconfig: this.kubeconfig, clusterIdentifier: server.name },
+      { parent: this },
+    );
+    const now = args.now ?? (() => new Date());
+    this.certificateExpiry = certificatesStep.stdout.apply((text) => {
+      const expiry = text.trim();
+      const warning = certificateWarning(expiry, now(), server.name, server.address);
+      if (warning) void pulumi.log.warn(warning, this);
+      return expiry;
+    });
+    this.registerOutputs({ certificateExpiry: this.certificateExpiry });
+  }
+}
