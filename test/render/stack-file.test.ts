@@ -14,12 +14,16 @@ function stackDir(files: Record<string, string>): string {
 
 describe("stack files", () => {
   it("hands structured values to the program as JSON and scalars as text, as the CLI does", () => {
-    const config = readStackConfig(ROOT, "prod");
+    const dir = stackDir({
+      "Pulumi.p.yaml": "config:\n  faf:environment: prod\n  faf:replicas:\n    faf-api: 2\n  faf:flag: true\n  faf:count: 3\n  baseDomain: x.org\n",
+    });
+    const config = readStackConfig(ROOT, "p", dir);
     expect(config.config).toEqual({
       "faf:environment": "prod",
-      "faf:baseDomain": "faforever.com",
-      "faf:hostName": "fafprod3",
-      "faf:kubernetes": '{"context":"fafprod3"}',
+      "faf:replicas": '{"faf-api":2}',
+      "faf:flag": "true",
+      "faf:count": "3",
+      "faf:baseDomain": "x.org",
     });
     expect(config.project).toBe("faf");
   });

@@ -181,3 +181,35 @@ describe("stack differences", () => {
     expect(protectedNs("local")).toBe(0);
   });
 });
+
+describe("host steps", () => {
+  const steps = (stack: string) =>
+    readResources(join(inject("renderDir"), stack)).filter((r) => r.type === "command:remote:Command");
+
+  it.each(["prod", "test"])("%s provisions its host in dependency order with the full scripts, secrets hidden", (stack) => {
+    const list = steps(stack);
+    const order = [
+      "host-preflight",
+      "host-datasets",
+      "host-container-storage",
+      "host-k3s-module",
+      "host-ready",
+      "host-kubeconfig",
+      "host-certificates",
+    ];
+    expect(list.map((s) => s.name).sort()).toEqual([...order].sort());
+    order.slice(1).forEach((name, i) => expect(list.find((s) => s.name === name)!.dependsOn).toEqual([order[i]]));
+    const datasets = list.find((s) => s.name === "host-datasets")!;
+    expect(datasets.inputs.create).toContain("zfs create -p -o mountpoint=");
+    expect(datasets.inputs.create).toContain("tank/faf/data/replays|/opt/faf/data/replays|500G|");
+    expect(datasets.inputs.connection).toBe("[secret]");
+    const provider = readResources(join(inject("renderDir"), stack)).find((r) => r.type === "pulumi:providers:kubernetes")!;
+    expect(provider.inputs.kubeconfig).toBe("[secret]");
+  });
+
+  it("local has no host steps and a provider for its kube context", () => {
+    expect(steps("local")).toEqual([]);
+    const provider = readResources(join(inject("renderDir"), "local")).find((r) => r.type === "pulumi:providers:kubernetes")!;
+    expect(provider.inputs).toEqual({ context: "default", clusterIdentifier: "default" });
+  });
+});

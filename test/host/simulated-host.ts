@@ -1,0 +1,100 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+
+const FAKES = join(__dirname, "fakes");
+
+export interface StepRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** The fake commands this run called, `READ ...` or `MUTATE ...`. */
+  calls: string[];
+}
+
+/**
+ * Test scaffolding, not a claim that a host works: a temporary directory standing in for a
+ * NixOS/ZFS machine, with fake zfs, zpool, nixos-rebuild, systemctl, k3s, mkfs.ext4, blkid,
+ * mount, mountpoint and openssl first on PATH. The fakes keep state in files and log each call.
+ */
+export class SimulatedHost {
+  readonly root: string;
+  readonly state: string;
+
+  constructor(options: { nixosConfig?: string; importsModule?: boolean; poolHealth?: string } = {}) {
+    const base = mkdtempSync(join(tmpdir(), "faf-host-"));
+    this.root = join(base, "root");
+    this.state = join(base, "state");
+    mkdirSync(join(this.state, "pools"), { recursive: true });
+    writeFileSync(join(this.state, "pools", "tank"), `${options.poolHealth ?? "ONLINE"}\n`);
+    this.write("/etc/NIXOS", "");
+    const imports = options.importsModule === false ? "" : " ./faf-k3s.nix";
+    this.write(
+      options.nixosConfig ?? "/etc/nixos/configuration.nix",
+      `{ ... }: {\n  imports = [ ./hardware-configuration.nix${imports} ];\n}\n`,
+    );
+  }
+
+  /** Writes a file on the simulated host. */
+  write(path: string, content: string): void {
+    mkdirSync(dirname(join(this.root, path)), { recursive: true });
+    writeFileSync(join(this.root, path), content);
+  }
+
+  read(path: string): string {
+    return readFileSync(join(this.root, path), "utf8");
+  }
+
+  exists(path: string): boolean {
+    return existsSync(join(this.root, path));
+  }
+
+  /** Runs a step's command as the remote shell would, with `env` added (fault injection). */
+  run(command: string, env: Record<string, string> = {}, path: string = FAKES): StepRun {
+    const logFile = join(this.state, "calls.log");
+    const before = existsSync(logFile) ? readFileSync(logFile, "utf8").split("\n").filter(Boolean).length : 0;
+    const result = spawnSync("bash", ["-c", command], {
+      encoding: "utf8",
+      env: {
+        PATH: `${path}:/usr/local/bin:/usr/bin:/bin`,
+        HOME: this.root,
+        FAF_ROOT: this.root,
+        FAKE_STATE: this.state,
+        ...env,
+      },
+    });
+    const calls = existsSync(logFile) ? readFileSync(logFile, "utf8").split("\n").filter(Boolean).slice(before) : [];
+    return { code: result.status, stdout: result.stdout, stderr: result.stderr, calls };
+  }
+
+  /** Datasets (and zvols) the fake zfs knows, with their properties. */
+  datasets(): Map<string, Record<string, string>> {
+    const dir = join(this.state, "zfs");
+    const result = new Map<string, Record<string, string>>();
+    if (!existsSync(dir)) return result;
+    for (const file of readdirSync(dir)) {
+      const props: Record<string, string> = {};
+      for (const line of readFileSync(join(dir, file), "utf8").split("\n").filter(Boolean)) {
+        const at = line.indexOf("=");
+        props[line.slice(0, at)] = line.slice(at + 1);
+      }
+      result.set(file.replace(/%/g, "/"), props);
+    }
+    return result;
+  }
+
+  /** Pre-creates a dataset, as if it already existed on the machine. */
+  seedDataset(name: string, props: Record<string, string>): void {
+    mkdirSync(join(this.state, "zfs"), { recursive: true });
+    const lines = Object.entries({ type: "filesystem", ...props }).map(([k, v]) => `${k}=${v}`);
+    writeFileSync(join(this.state, "zfs", name.replace(/\//g, "%")), `${lines.join("\n")}\n`);
+  }
+
+  stateFile(name: string): string | undefined {
+    const path = join(this.state, name);
+    return existsSync(path) ? readFileSync(path, "utf8") : undefined;
+  }
+}
+
+export const mutations = (run: StepRun) => run.calls.filter((call) => call.startsWith("MUTATE "));
