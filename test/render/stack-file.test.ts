@@ -15,7 +15,8 @@ function stackDir(files: Record<string, string>): string {
 describe("stack files", () => {
   it("hands structured values to the program as JSON and scalars as text, as the CLI does", () => {
     const dir = stackDir({
-      "Pulumi.p.yaml": "config:\n  faf:environment: prod\n  faf:replicas:\n    faf-api: 2\n  faf:flag: true\n  faf:count: 3\n  baseDomain: x.org\n",
+      "Pulumi.p.yaml":
+        "config:\n  faf:environment: prod\n  faf:replicas:\n    faf-api: 2\n  faf:flag: true\n  faf:count: 3\n  baseDomain: x.org\n",
     });
     const config = readStackConfig(ROOT, "p", dir);
     expect(config.config).toEqual({
