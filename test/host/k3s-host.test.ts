@@ -1,20 +1,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import * as pulumi from "@pulumi/pulumi";
 import type { HostSettings } from "../../components/config/profile";
+import { HOST_SETTINGS } from "./fixtures";
 import { K3sHost } from "../../components/host/k3s-host";
 import type { CapturedResource } from "../../render/engine";
 import { byName, captureResources } from "../support/mocks";
 
-const settings: HostSettings = {
-  pool: "tank",
-  datasetParent: "faf/data",
-  dataPath: "/opt/faf/data",
-  containerStorage: { zvol: "nixos/rancher", size: "200G" },
-  nixosConfig: "/etc/nixos/configuration.nix",
-  rebuild: "nixos-rebuild switch",
-  readyTimeoutSeconds: 600,
-  nodes: [{ name: "fafprod3", role: "server", address: "203.0.113.7", port: 2222, user: "root", hostKey: "ssh-ed25519 AAAA" }],
-};
+const settings: HostSettings = { ...HOST_SETTINGS, nodes: [{ ...HOST_SETTINGS.nodes[0]!, port: 2222 }] };
 
 let resources: CapturedResource[];
 let host: K3sHost;

@@ -4,21 +4,11 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { VOLUMES } from "../../components/cluster/storage-table";
 import type { HostSettings } from "../../components/config/profile";
+import { HOST_SETTINGS } from "./fixtures";
 import { serverSteps, type HostStep } from "../../components/host/steps";
 import { mutations, SimulatedHost, type StepRun } from "./simulated-host";
 
-const settings: HostSettings = {
-  pool: "tank",
-  datasetParent: "faf/data",
-  dataPath: "/opt/faf/data",
-  containerStorage: { zvol: "nixos/rancher", size: "200G" },
-  nixosConfig: "/etc/nixos/configuration.nix",
-  rebuild: "nixos-rebuild switch",
-  readyTimeoutSeconds: 600,
-  nodes: [
-    { name: "fafprod3", role: "server", address: "fafprod3.example.org", port: 22, user: "root", hostKey: "ssh-ed25519 AAAA" },
-  ],
-};
+const settings: HostSettings = HOST_SETTINGS;
 const steps = serverSteps(settings, "faforever.com");
 const step = (role: string): HostStep => steps.find((s) => s.role === role)!;
 

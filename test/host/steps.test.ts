@@ -7,18 +7,12 @@ import { VOLUMES } from "../../components/cluster/storage-table";
 import { certificateWarning, rewriteKubeconfig } from "../../components/host/kubeconfig";
 import { datasetTable, remoteCommand, serverSteps, stepScript, zfsSize } from "../../components/host/steps";
 import { toolAvailable } from "../support/tools";
+import { HOST_SETTINGS } from "./fixtures";
 
 const host = {
-  pool: "tank",
-  datasetParent: "faf/data",
-  dataPath: "/opt/faf/data",
-  containerStorage: { zvol: "nixos/rancher", size: "200G" },
+  ...HOST_SETTINGS,
   nixosConfig: "/etc/nixos/machines/prod3/configuration.nix",
   rebuild: "nixos-rebuild switch --flake /etc/nixos#fafprod3",
-  readyTimeoutSeconds: 600,
-  nodes: [
-    { name: "fafprod3", role: "server" as const, address: "203.0.113.7", port: 22, user: "root", hostKey: "ssh-ed25519 AAAA" },
-  ],
 };
 const shellcheckAvailable = toolAvailable("shellcheck");
 
