@@ -6,6 +6,8 @@ import * as k8s from "@pulumi/kubernetes";
 import { renderContextFor } from "./components/apps/context";
 import { Workload } from "./components/apps/workload";
 import { Namespaces } from "./components/cluster/namespaces";
+import { Storage } from "./components/cluster/storage";
+import { VOLUMES } from "./components/cluster/storage-table";
 import { loadStack } from "./components/config/load";
 import { K3sHost } from "./components/host/k3s-host";
 import { NAMESPACES } from "./components/lib/names";
@@ -31,7 +33,13 @@ if (cluster.kind === "host") {
   });
 }
 
+// Cluster: namespaces with their isolation, and FAF's volumes on the node's data path.
 const namespaces = new Namespaces("namespaces", { protect: profile.protectData }, { providers: [provider] });
+const storage = new Storage(
+  "storage",
+  { ...profile.storage, volumes: VOLUMES, protect: profile.protectData, after: Object.values(namespaces.byKey) },
+  { providers: [provider] },
+);
 
 // Apps: in dependency order, so each workload starts after what it requires is up.
 const workloads = new Map<string, Workload>();
@@ -44,7 +52,11 @@ for (const spec of profile.services.workloads) {
       {
         spec,
         context: renderContextFor(profile, spec),
-        after: [namespaces.byKey[spec.namespace ?? "apps"], ...required],
+        after: [
+          namespaces.byKey[spec.namespace ?? "apps"],
+          ...(spec.volumes ?? []).flatMap((mount) => storage.claims[mount.volume] ?? []),
+          ...required,
+        ],
       },
       { providers: [provider] },
     ),
@@ -52,7 +64,7 @@ for (const spec of profile.services.workloads) {
 }
 
 export const environment = profile.environment;
-export const k3sCertificateExpiry = host?.certificateExpiry;
+export const k3sCertificateExpiry = host?.certificateExpiry ?? null;
 export const services = profile.services.workloads.map((spec) => spec.name);
 export const addedAsDependencies = profile.services.added;
 export const dataServices = profile.services.dataServices;

@@ -44,6 +44,6 @@ export const VOLUMES = {
 export type VolumeKey = keyof typeof VOLUMES;
 
 /** The claim name of a volume, as FAF names them (`<pv>-pvc`). */
-export function claimName(volume: VolumeKey): string {
+export function claimName(volume: string): string {
   return `${volume}-pvc`;
 }

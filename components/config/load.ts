@@ -22,6 +22,8 @@ const runtimeConfig = require("@pulumi/pulumi/runtime/config") as { isConfigSecr
 export interface StackSecrets {
   /** Undefined: connect with the SSH agent. */
   sshPrivateKey: pulumi.Output<string> | undefined;
+  /** The Infisical machine identity; undefined when its Secret is managed outside Pulumi. */
+  infisical: { clientId: pulumi.Output<string>; clientSecret: pulumi.Output<string> } | undefined;
 }
 
 /**
@@ -43,6 +45,10 @@ export function loadStack(): { profile: Profile; secrets: StackSecrets } {
     profile: buildProfile(result.settings),
     secrets: {
       sshPrivateKey: result.settings.sshPrivateKey === undefined ? undefined : config.requireSecret("sshPrivateKey"),
+      infisical:
+        result.settings.infisicalClientId === undefined
+          ? undefined
+          : { clientId: config.requireSecret("infisicalClientId"), clientSecret: config.requireSecret("infisicalClientSecret") },
     },
   };
 }

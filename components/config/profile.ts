@@ -23,6 +23,15 @@ export interface Profile {
     /** Whether routes terminate TLS (with Traefik's default certificate). */
     tls: boolean;
   };
+  /** Where application secrets come from. */
+  secrets: Settings["secrets"];
+  /** Whether Pulumi creates the Infisical machine identity Secret from secret settings. */
+  manageInfisicalIdentity: boolean;
+  /** Where volumes live: `local` PVs on a provisioned host, `hostPath` directories on a laptop. */
+  storage: { kind: "local" | "hostPath"; dataPath: string; node: string | undefined };
+  tls: Settings["tls"];
+  behindCloudflare: boolean;
+  access: Settings["access"];
   /** Tags are pinned, so a node keeps what it pulled; see docs/decisions/003. */
   imagePullPolicy: "IfNotPresent";
   /** Protect data-bearing objects from deletion and replacement (real data lives there). */
@@ -46,5 +55,13 @@ export function buildProfile(settings: Settings): Profile {
         { entryPoints: ["web", "websecure"], tls: false },
     imagePullPolicy: "IfNotPresent",
     protectData: hosted,
+    secrets: settings.secrets,
+    manageInfisicalIdentity: settings.infisicalClientId !== undefined,
+    storage: settings.host
+      ? { kind: "local", dataPath: settings.host.dataPath, node: settings.hostName }
+      : { kind: "hostPath", dataPath: settings.storage?.dataPath ?? "", node: settings.storage?.node },
+    tls: settings.tls,
+    behindCloudflare: settings.behindCloudflare,
+    access: settings.access,
   };
 }

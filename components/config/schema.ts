@@ -19,7 +19,7 @@ const datasetName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]*(\/[A-Za-z0-9]
 /** Stands for a secret setting's value in the parsed settings; the value itself stays an Output. */
 export const SECRET_VALUE = "[secret]";
 /** Settings that hold secrets: read only with `requireSecret`, refused in plaintext. */
-export const SECRET_SETTINGS = ["sshPrivateKey"] as const;
+export const SECRET_SETTINGS = ["sshPrivateKey", "infisicalClientId", "infisicalClientSecret"] as const;
 
 export const ENVIRONMENTS = ["prod", "test", "local"] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
@@ -92,6 +92,46 @@ export function settingsSchema(serviceNames: readonly string[]) {
         .optional(),
       /** The SSH private key for the hosts (secret). Without it the SSH agent ($SSH_AUTH_SOCK) is used. */
       sshPrivateKey: z.literal(SECRET_VALUE).optional(),
+      /** Where application secrets come from: Infisical (synced in-cluster), or generated for a laptop. */
+      secrets: z.discriminatedUnion("source", [
+        z.strictObject({
+          source: z.literal("infisical"),
+          /** The Infisical API the operator and `secrets:check` talk to. */
+          hostAPI: z.url().default("https://app.infisical.com/api"),
+          /** The project the operator reads (FAF: k3s-cluster-zj-th). */
+          projectSlug: z.string().min(1),
+          /** The same project's ID, which the SDK needs for `npm run secrets:check`. */
+          projectId: z.string().min(1).optional(),
+          /** The Infisical environment slug (prod, test). */
+          environment: z.string().min(1),
+        }),
+        z.strictObject({ source: z.literal("generated") }),
+      ]),
+      /** The machine identity's universal-auth credentials (secrets), with secrets.source infisical. */
+      infisicalClientId: z.literal(SECRET_VALUE).optional(),
+      infisicalClientSecret: z.literal(SECRET_VALUE).optional(),
+      /** Volumes on a laptop: under this directory of the node, optionally pinned to one node. */
+      storage: z.strictObject({ dataPath: absolutePath, node: z.string().min(1).optional() }).optional(),
+      /** Certificates for the HTTPS entry point. */
+      tls: z
+        .discriminatedUnion("mode", [
+          /** A default certificate from a Secret in the traefik namespace (FAF's Cloudflare origin certificates). */
+          z.strictObject({ mode: z.literal("secret"), secretName: z.string().min(1) }),
+          /** Traefik's own Let's Encrypt resolver, its account on a managed volume. */
+          z.strictObject({ mode: z.literal("letsencrypt"), email: z.email() }),
+          /** Traefik's self-signed default certificate (a laptop). */
+          z.strictObject({ mode: z.literal("self-signed") }),
+        ])
+        .default({ mode: "self-signed" }),
+      /** The Traefik entry points sit behind Cloudflare: trust proxy protocol and forwarded headers from its ranges only. */
+      behindCloudflare: z.boolean().default(false),
+      /** Who may do what: groups from FAF's login (the OIDC `groups` claim), for Argo CD and kubectl. */
+      access: z
+        .strictObject({
+          adminGroups: z.array(z.string().min(1)).default([]),
+          maintainerGroups: z.array(z.string().min(1)).default([]),
+        })
+        .default({ adminGroups: [], maintainerGroups: [] }),
       /** Which FAF services to run: `all`, or names; each one's dependencies are added. */
       services: z.union([z.literal("all"), z.array(serviceName).min(1)]).default("all"),
       /** Per-service replica counts that override the workload's own (for example 0 to park one). */
@@ -115,6 +155,24 @@ export function settingsSchema(serviceNames: readonly string[]) {
               ? "set faf:kubernetes (an existing cluster) or faf:host (provision one)"
               : "faf:kubernetes and faf:host are exclusive: keep one",
           params: { missing: settings.host === undefined },
+        });
+      }
+      // Both credentials (Pulumi manages the identity Secret) or neither (it exists already).
+      if ((settings.infisicalClientId === undefined) !== (settings.infisicalClientSecret === undefined)) {
+        const missing = settings.infisicalClientId === undefined ? "infisicalClientId" : "infisicalClientSecret";
+        ctx.addIssue({
+          code: "custom",
+          path: [missing],
+          message: "set both Infisical credentials, or neither",
+          params: { missing: true },
+        });
+      }
+      if (settings.kubernetes && settings.storage === undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["storage"],
+          message: "required with faf:kubernetes (where on the node volumes live)",
+          params: { missing: true },
         });
       }
       const nodes = settings.host?.nodes ?? [];
@@ -159,6 +217,11 @@ export const SETTING_HINTS: Record<string, string> = {
   "host.datasetParent": "a dataset path below the pool, such as faf/data",
   "host.nodes": "a list of nodes: {name, role: server, address, hostKey}",
   sshPrivateKey: "the key, encrypted: pulumi config set --secret faf:sshPrivateKey < ~/.ssh/id_ed25519",
+  secrets: "{source: generated} on a laptop, or {source: infisical, projectSlug, environment}",
+  infisicalClientId: "the machine identity's client ID, encrypted (pulumi config set --secret)",
+  infisicalClientSecret: "the machine identity's client secret, encrypted (pulumi config set --secret)",
+  storage: "a mapping such as {dataPath: /var/lib/faf-data}",
+  tls: "{mode: secret, secretName: ...}, {mode: letsencrypt, email: ...} or {mode: self-signed}",
   "kubernetes.context": "a kube context name from `kubectl config get-contexts`",
   "kubernetes.kubeconfig": "the path of a kubeconfig file",
   services: 'all, or a list of service names such as ["faf-api"]',

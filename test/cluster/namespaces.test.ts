@@ -18,13 +18,15 @@ beforeAll(async () => {
 describe("Namespaces component", () => {
   it("creates every namespace the program refers to, by its defined name", () => {
     expect(namespaceObjects().map((n) => n.object.metadata.name)).toEqual(Object.values(NAMESPACES));
-    const names = resources.filter((r) => r.parent === "prod-ns").map((r) => (r.inputs.metadata as { name: string }).name);
+    const names = resources
+      .filter((r) => r.parent === "prod-ns" && r.type === "kubernetes:core/v1:Namespace")
+      .map((r) => (r.inputs.metadata as { name: string }).name);
     expect(names.sort()).toEqual([...Object.values(NAMESPACES)].sort());
   });
 
   it("protects them when asked, so a destroy cannot take the claims and secrets inside with it", () => {
-    const prod = resources.filter((r) => r.parent === "prod-ns");
-    const local = resources.filter((r) => r.parent === "local-ns");
+    const prod = resources.filter((r) => r.parent === "prod-ns" && r.type === "kubernetes:core/v1:Namespace");
+    const local = resources.filter((r) => r.parent === "local-ns" && r.type === "kubernetes:core/v1:Namespace");
     expect(prod.every((r) => r.options.protect === true)).toBe(true);
     expect(local.every((r) => r.options.protect === undefined)).toBe(true);
   });

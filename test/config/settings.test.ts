@@ -8,6 +8,8 @@ const local: RawConfig = {
   "faf:environment": "local",
   "faf:baseDomain": "faforever.localhost",
   "faf:kubernetes": '{"context":"default"}',
+  "faf:storage": '{"dataPath":"/var/lib/faf-data"}',
+  "faf:secrets": '{"source":"generated"}',
 };
 
 function messageOf(raw: RawConfig): string {
@@ -25,7 +27,12 @@ describe("stack settings", () => {
         environment: "local",
         baseDomain: "faforever.localhost",
         kubernetes: { context: "default" },
+        storage: { dataPath: "/var/lib/faf-data" },
+        secrets: { source: "generated" },
         services: "all",
+        tls: { mode: "self-signed" },
+        behindCloudflare: false,
+        access: { adminGroups: [], maintainerGroups: [] },
       },
     });
   });
@@ -107,7 +114,7 @@ describe("stack settings", () => {
         .split("\n")
         .filter((line) => line.startsWith("  - "))
         .map((line) => line.split(":").slice(0, 2).join(":")),
-    ).toEqual(["  - faf:environment", "  - faf:baseDomain", "  - faf:kubernetes.context", "  - faf:bogus"]);
+    ).toEqual(["  - faf:environment", "  - faf:baseDomain", "  - faf:kubernetes.context", "  - faf:secrets", "  - faf:bogus"]);
   });
 });
 
@@ -136,6 +143,7 @@ describe("profile", () => {
   it("serves plain HTTP on a laptop and TLS only on websecure elsewhere", () => {
     expect(parse(local).ingress).toEqual({ entryPoints: ["web", "websecure"], tls: false });
     const prod = parse({ ...local, "faf:environment": "prod", "faf:baseDomain": "faforever.com", "faf:hostName": "fafprod3" });
+    expect(prod.storage).toEqual({ kind: "hostPath", dataPath: "/var/lib/faf-data", node: undefined });
     expect(prod.ingress).toEqual({ entryPoints: ["websecure"], tls: true });
   });
 
@@ -157,6 +165,7 @@ describe("host settings", () => {
     "faf:baseDomain": "faforever.com",
     "faf:hostName": "fafprod3",
     "faf:host": JSON.stringify(hostValue),
+    "faf:secrets": '{"source":"infisical","projectSlug":"k3s-cluster-zj-th","environment":"prod"}',
   };
 
   it("fills the host defaults: data path, NixOS configuration, rebuild command, SSH port and user", () => {

@@ -14,7 +14,8 @@ function badStack(text: string): { code: number | null; stderr: string; stdout: 
 }
 
 const GOOD =
-  "config:\n  faf:environment: local\n  faf:baseDomain: faforever.localhost\n  faf:kubernetes:\n    context: default\n";
+  "config:\n  faf:environment: local\n  faf:baseDomain: faforever.localhost\n  faf:kubernetes:\n    context: default\n" +
+  "  faf:storage:\n    dataPath: /var/lib/faf-data\n  faf:secrets:\n    source: generated\n";
 
 describe("render CLI", () => {
   it("renders byte-identical output twice", () => {
@@ -46,7 +47,7 @@ describe("render CLI", () => {
     const result = runRender(["local", "--out", join(tmp(), "local")]);
     expect(result.stdout).toMatch(/Rendered stack local \(Pulumi\.local\.yaml\) to /);
     expect(result.stdout).toMatch(/^\s+3 {2}kubernetes:apps\/v1:Deployment$/m);
-    expect(result.stdout).toMatch(/^\s+6 {2}_cluster$/m);
+    expect(result.stdout).toMatch(/^\s+23 {2}_cluster$/m);
   });
 
   it("exits 2 naming the key and file for an unknown key, without a stack trace", () => {

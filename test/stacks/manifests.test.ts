@@ -101,7 +101,11 @@ describe.each(STACKS)("stack %s", (stack) => {
 
   it("selects every workload's pods with a NetworkPolicy that has both policy types", () => {
     const manifests = readManifests(dir());
-    const policies = manifests.filter((m) => m.object.kind === "NetworkPolicy").map((m) => m.object as any);
+    // The workload's own policy (namespace-wide ones select every pod with an empty selector).
+    const policies = manifests
+      .filter((m) => m.object.kind === "NetworkPolicy")
+      .map((m) => m.object as any)
+      .filter((p) => Object.keys(p.spec.podSelector.matchLabels ?? {}).length > 0);
     for (const { m } of podSpecs(manifests)) {
       const labels = (m.object as any).spec.template.metadata.labels as Record<string, string>;
       const policy = policies.find(
@@ -211,5 +215,26 @@ describe("host steps", () => {
     expect(steps("local")).toEqual([]);
     const provider = readResources(join(inject("renderDir"), "local")).find((r) => r.type === "pulumi:providers:kubernetes")!;
     expect(provider.inputs).toEqual({ context: "default", clusterIdentifier: "default" });
+  });
+});
+
+describe("prod storage", () => {
+  it("has 16 retained PersistentVolumes at FAF's paths and sizes, claims in their namespaces, all protected", () => {
+    const dir = join(inject("renderDir"), "prod");
+    const manifests = readManifests(dir);
+    const pvs = manifests.filter((m) => m.object.kind === "PersistentVolume").map((m) => m.object as any);
+    expect(pvs).toHaveLength(16);
+    for (const pv of pvs) {
+      expect(pv.spec.persistentVolumeReclaimPolicy).toBe("Retain");
+      expect(pv.spec.local.path).toMatch(/^\/opt\/faf\/data\/[a-z0-9-]+$/);
+    }
+    expect(pvs.find((pv) => pv.metadata.name === "faf-featured-mods").spec.local.path).toBe(
+      "/opt/faf/data/legacy-featured-mod-files",
+    );
+    const claims = manifests.filter((m) => m.object.kind === "PersistentVolumeClaim");
+    expect(claims.map((m) => `${m.object.metadata.namespace}/${m.object.metadata.name}`)).toContain("faf-infra/mariadb-pvc");
+    const options = readResources(dir).filter((r) => /PersistentVolume(Claim)?$/.test(r.type));
+    expect(options).toHaveLength(32);
+    for (const r of options) expect(r.options).toMatchObject({ protect: true, retainOnDelete: true });
   });
 });
