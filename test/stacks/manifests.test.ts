@@ -232,7 +232,7 @@ describe("prod storage", () => {
       "/opt/faf/data/legacy-featured-mod-files",
     );
     const claims = manifests.filter((m) => m.object.kind === "PersistentVolumeClaim");
-    expect(claims.map((m) => `${m.object.metadata.namespace}/${m.object.metadata.name}`)).toContain("faf-infra/mariadb-pvc");
+    expect(claims.map((m) => `${String(m.object.metadata.namespace)}/${m.object.metadata.name}`)).toContain("faf-infra/mariadb-pvc");
     const options = readResources(dir).filter((r) => /PersistentVolume(Claim)?$/.test(r.type));
     expect(options).toHaveLength(32);
     for (const r of options) expect(r.options).toMatchObject({ protect: true, retainOnDelete: true });
