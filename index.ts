@@ -12,6 +12,7 @@ import { loadStack } from "./components/config/load";
 import { K3sHost } from "./components/host/k3s-host";
 import { NAMESPACES } from "./components/lib/names";
 import { fqdn } from "./components/lib/template";
+import { SecretStore } from "./components/platform/secrets";
 
 // Settings: every value parsed and checked before the first resource exists.
 const { profile, secrets } = loadStack();
@@ -41,6 +42,13 @@ const storage = new Storage(
   { providers: [provider] },
 );
 
+// Platform: where application secrets come from.
+const secretStore = new SecretStore(
+  "secrets",
+  { secrets: profile.secrets, identity: secrets.infisical, after: [namespaces.byKey.ops] },
+  { providers: [provider] },
+);
+
 // Apps: in dependency order, so each workload starts after what it requires is up.
 const workloads = new Map<string, Workload>();
 for (const spec of profile.services.workloads) {
@@ -51,10 +59,11 @@ for (const spec of profile.services.workloads) {
       spec.name,
       {
         spec,
-        context: renderContextFor(profile, spec),
+        context: { ...renderContextFor(profile, spec), secretSource: secretStore.source },
         after: [
           namespaces.byKey[spec.namespace ?? "apps"],
           ...(spec.volumes ?? []).flatMap((mount) => storage.claims[mount.volume] ?? []),
+          ...secretStore.ready,
           ...required,
         ],
       },

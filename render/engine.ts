@@ -56,15 +56,18 @@ export function urnName(urn: string): string {
   return urn.slice(urn.lastIndexOf("::") + 2);
 }
 
-/** Replaces Pulumi's secret envelopes with {@link SECRET}; leaves everything else as it is. */
-export function redactSecrets(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(redactSecrets);
+/**
+ * Replaces every value inside Pulumi's secret envelopes with {@link SECRET}. A secret object
+ * keeps its keys (a reviewer sees which keys a Secret has), never its values.
+ */
+export function redactSecrets(value: unknown, inSecret = false): unknown {
+  if (Array.isArray(value)) return value.map((item) => redactSecrets(item, inSecret));
   if (value !== null && typeof value === "object") {
     const record = value as Record<string, unknown>;
-    if (record[rpc.specialSigKey] === rpc.specialSecretSig) return SECRET;
-    return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, redactSecrets(v)]));
+    if (record[rpc.specialSigKey] === rpc.specialSecretSig) return redactSecrets(record.value, true);
+    return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, redactSecrets(v, inSecret)]));
   }
-  return value;
+  return inSecret ? SECRET : value;
 }
 
 export interface Capture {
@@ -188,7 +191,11 @@ function nonEmpty(list: string[]): string[] | undefined {
  * Remote commands answer as a freshly provisioned k3s host would (see SIMULATED_STDOUT).
  */
 function mockState(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
-  if (type.startsWith("random:")) return { ...inputs, result: SECRET };
+  // Generated values: secret in the provider's schema, placeholders here.
+  if (type.startsWith("random:")) return { ...inputs, result: pulumi.secret(SECRET) };
+  if (type === "tls:index/privateKey:PrivateKey") {
+    return { ...inputs, privateKeyPem: pulumi.secret(SECRET), publicKeyPem: `${SECRET} (public key)` };
+  }
   if (type === "command:remote:Command" || type === "command:local:Command") {
     const role = Object.keys(SIMULATED_STDOUT).find((suffix) => name.endsWith(`-${suffix}`));
     return { ...inputs, stdout: role ? SIMULATED_STDOUT[role] : "", stderr: "" };

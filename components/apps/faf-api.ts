@@ -57,6 +57,7 @@ export const fafApi: WorkloadSpec = {
       { key: "PUBLIC.KEY", path: "/pki/public.key" },
       { key: "SECRET.KEY", path: "/pki/secret.key" },
     ],
+    generate: { keyPairs: [{ privateKey: "SECRET.KEY", publicKey: "PUBLIC.KEY" }] },
   },
   volumes: [
     { volume: "faf-maps", mountPath: "/content/maps" },

@@ -6,7 +6,7 @@ export const fafDbMigrations: WorkloadSpec = {
   controller: "None",
   image: { repository: "faforever/faf-db-migrations", tag: "v144" },
   env: { FLYWAY_URL: "jdbc:mariadb://{{mariadb}}:3306/faf_lobby?ssl=false" },
-  secrets: { keys: ["FLYWAY_USER", "FLYWAY_PASSWORD"] },
+  secrets: { keys: ["FLYWAY_USER", "FLYWAY_PASSWORD"], generate: { derived: { FLYWAY_USER: "faf-db-migrations" } } },
   databases: [{ engine: "mariadb", database: "faf_lobby", user: "faf-db-migrations", passwordKey: "FLYWAY_PASSWORD" }],
   // A large migration on a 100 GB schema can take a while; Flyway holds a lock, so a retry is safe.
   jobs: [{ name: "migrate", args: ["migrate"], activeDeadlineSeconds: 3600 }],

@@ -21,7 +21,11 @@ export const oryHydra: WorkloadSpec = {
     DB_NAME: "ory-hydra",
   },
   // DSN is postgres://hydra:<DB_PASSWORD>@postgres:5432/ory-hydra, kept whole in the secret store.
-  secrets: { keys: ["DSN", "DB_PASSWORD"], env: ["DSN"] },
+  secrets: {
+    keys: ["DSN", "DB_PASSWORD"],
+    env: ["DSN"],
+    generate: { derived: { DSN: "postgres://hydra:{{secret:DB_PASSWORD}}@{{postgres}}:5432/ory-hydra?sslmode=disable" } },
+  },
   databases: [{ engine: "postgres", database: "ory-hydra", user: "hydra", passwordKey: "DB_PASSWORD" }],
   jobs: [{ name: "migrate", args: ["migrate", "sql", "--read-from-env", "--yes"] }],
   probes: {

@@ -6,6 +6,7 @@ import { fillTemplate, fillTemplates, type TemplateContext } from "../lib/templa
 import { networkPolicy } from "./network";
 import { fileKey, jobContainer, mainContainer, podSpec, type PodInputs } from "./pod";
 import { ingressRoute, middlewares, tcpRoutes, type IngressSettings } from "./routes";
+import { infisicalStaticSecret, type SecretSource } from "../platform/secret-sync";
 import type { WorkloadSpec } from "./spec";
 
 export interface RenderContext {
@@ -19,6 +20,8 @@ export interface RenderContext {
   callers: readonly WorkloadSpec[];
   /** The specs of the workloads this one requires. */
   required: readonly WorkloadSpec[];
+  /** Where its Secret comes from; `generated` secrets are created by the component, not rendered. */
+  secretSource?: SecretSource;
 }
 
 /**
@@ -94,6 +97,10 @@ export function renderWorkload(spec: WorkloadSpec, context: RenderContext): Rend
     role: "networkpolicy",
     object: networkPolicy(spec, namespace, labels("network"), context.callers, context.required),
   });
+  const syncsSecret = context.secretSource?.kind === "infisical" && (spec.secrets?.keys.length ?? 0) > 0;
+  if (syncsSecret && context.secretSource?.kind === "infisical") {
+    setup.push({ role: "secret-sync", object: infisicalStaticSecret(spec.name, namespace, context.secretSource) });
+  }
   for (const object of middlewares(spec, namespace, labels("ingress"), tctx)) {
     setup.push({ role: `middleware-${object.metadata.name.slice(spec.name.length + 1)}`, object });
   }
@@ -132,6 +139,8 @@ export function renderWorkload(spec: WorkloadSpec, context: RenderContext): Rend
     };
   });
 
+  // The operator restarts the pods of annotated controllers when their synced Secret changes.
+  const controllerAnnotations = syncsSecret ? { annotations: { "secrets.infisical.com/auto-reload": "true" } } : {};
   const controllerKind = spec.controller ?? "Deployment";
   const exposure: Rendered[] = [];
   let controller: Rendered | undefined;
@@ -149,7 +158,7 @@ export function renderWorkload(spec: WorkloadSpec, context: RenderContext): Rend
             object: {
               apiVersion: "apps/v1",
               kind: "Deployment",
-              metadata: { name: spec.name, namespace, labels: runLabels("server") },
+              metadata: { name: spec.name, namespace, labels: runLabels("server"), ...controllerAnnotations },
               spec: {
                 replicas,
                 revisionHistoryLimit: 5,
@@ -167,7 +176,7 @@ export function renderWorkload(spec: WorkloadSpec, context: RenderContext): Rend
             object: {
               apiVersion: "apps/v1",
               kind: "StatefulSet",
-              metadata: { name: spec.name, namespace, labels: runLabels("server") },
+              metadata: { name: spec.name, namespace, labels: runLabels("server"), ...controllerAnnotations },
               spec: {
                 replicas,
                 revisionHistoryLimit: 5,

@@ -137,6 +137,15 @@ export interface SecretSpec {
   env?: string[];
   /** Keys projected as files (key files, certificates). */
   files?: { key: string; path: string }[];
+  /**
+   * Where no secret store is used (a laptop), every key is generated: a random password unless
+   * listed here. `keyPairs` name an RSA private/public key pair in PEM; `derived` keys are
+   * templates over other keys (`{{secret:DB_PASSWORD}}`) and the usual placeholders.
+   */
+  generate?: {
+    keyPairs?: { privateKey: string; publicKey: string }[];
+    derived?: Record<string, string>;
+  };
 }
 
 export interface VolumeMountSpec {

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createObject } from "../lib/create";
-import { renderWorkload, type RenderContext } from "./render";
+import { createGeneratedSecret } from "./generated-secret";
+import { renderWorkload, templateContext, type RenderContext } from "./render";
 import type { WorkloadSpec } from "./spec";
 
 const TYPE = "faf:apps:Workload";
@@ -27,7 +28,11 @@ export class Workload extends pulumi.ComponentResource {
     const create = (role: string, object: Parameters<typeof createObject>[1], extra: pulumi.CustomResourceOptions) =>
       (objects[role] = createObject(`${name}-${role}`, object, { parent: this, ...extra }));
 
-    const setup = rendered.setup.map((r) => create(r.role, r.object, { dependsOn: after }));
+    const setup: pulumi.Resource[] = rendered.setup.map((r) => create(r.role, r.object, { dependsOn: after }));
+    if (args.context.secretSource?.kind === "generated" && (args.spec.secrets?.keys.length ?? 0) > 0) {
+      const tctx = templateContext(args.context.environment, args.context.baseDomain);
+      setup.push(createGeneratedSecret(this, name, args.spec, rendered.namespace, tctx, after));
+    }
     const jobs = rendered.jobs.map((r) => {
       const deadline = Number((r.object.spec as { activeDeadlineSeconds?: number }).activeDeadlineSeconds ?? 600);
       // Pulumi waits for the Job to complete; give it the Job's own deadline plus image pull time.

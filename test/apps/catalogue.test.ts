@@ -10,6 +10,7 @@ const APPS_DIR = join(__dirname, "..", "..", "components", "apps");
 const MACHINERY = new Set([
   "catalogue.ts",
   "context.ts",
+  "generated-secret.ts",
   "network.ts",
   "pod.ts",
   "render.ts",

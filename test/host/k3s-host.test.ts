@@ -53,7 +53,10 @@ describe("K3sHost component", () => {
   });
 
   it("keeps the SSH connection, key included, secret", () => {
-    expect(byName(resources, "prod-preflight").inputs.connection).toBe("[secret]");
+    const connection = byName(resources, "prod-preflight").inputs.connection as Record<string, unknown>;
+    expect(connection.privateKey).toBe("[secret]");
+    expect(Object.values(connection).every((v) => v === "[secret]")).toBe(true);
+    expect(Object.keys(byName(resources, "agent-preflight").inputs.connection as object)).not.toContain("privateKey");
     expect(JSON.stringify(resources)).not.toContain('KEY"');
   });
 

@@ -113,11 +113,65 @@ export const Middleware = traefik(
   ]),
 );
 
+/** Infisical operator 0.11.x, `secrets.infisical.com/v1beta1` (the kinds FAF uses: universal auth, static secrets). */
+function infisical<K extends string, S extends z.ZodType>(kind: K, spec: S) {
+  return z.strictObject({ apiVersion: z.literal("secrets.infisical.com/v1beta1"), kind: z.literal(kind), metadata, spec });
+}
+const keyRef = z.strictObject({ name: z.string().min(1), namespace: z.string().min(1), key: z.string().min(1) });
+const objectRef = z.strictObject({ name: z.string().min(1), namespace: z.string().min(1) });
+
+export const InfisicalConnection = infisical(
+  "InfisicalConnection",
+  z.strictObject({ address: z.url(), tls: z.strictObject({ caCertificate: keyRef }).optional() }),
+);
+
+export const InfisicalAuth = infisical(
+  "InfisicalAuth",
+  z.strictObject({
+    method: z.literal("universal"),
+    infisicalConnectionRef: objectRef,
+    universal: z.strictObject({ clientIdRef: keyRef, clientSecretRef: keyRef }),
+  }),
+);
+
+export const InfisicalStaticSecret = infisical(
+  "InfisicalStaticSecret",
+  z.strictObject({
+    infisicalAuthRef: objectRef,
+    syncOptions: z.strictObject({ refreshInterval: z.string().regex(/^\d+[smh]$/), instantUpdates: z.boolean().optional() }),
+    sources: z
+      .array(
+        z.strictObject({
+          projectSlug: z.string().optional(),
+          projectId: z.string().optional(),
+          environmentSlug: z.string().min(1),
+          secretPath: z.string().startsWith("/"),
+          recursive: z.boolean().optional(),
+        }),
+      )
+      .min(1),
+    targets: z
+      .array(
+        z.strictObject({
+          kind: z.enum(["Secret", "ConfigMap"]),
+          name: z.string().min(1),
+          namespace: z.string().min(1),
+          creationPolicy: z.enum(["Owner", "Orphan"]).optional(),
+          secretType: z.string().optional(),
+        }),
+      )
+      .min(1),
+  }),
+);
+
 /** The typed definition for a custom kind, by `apiVersion/kind`. */
 export const CRD_SCHEMAS: Record<string, z.ZodType> = {
   "traefik.io/v1alpha1/IngressRoute": IngressRoute,
   "traefik.io/v1alpha1/IngressRouteTCP": IngressRouteTCP,
   "traefik.io/v1alpha1/Middleware": Middleware,
+  "secrets.infisical.com/v1beta1/InfisicalConnection": InfisicalConnection,
+  "secrets.infisical.com/v1beta1/InfisicalAuth": InfisicalAuth,
+  "secrets.infisical.com/v1beta1/InfisicalStaticSecret": InfisicalStaticSecret,
 };
 
 export function validateCustomObject(object: Record<string, unknown>): string[] {

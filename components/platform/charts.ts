@@ -1,0 +1,15 @@
+/**
+ * Every upstream chart the platform installs, pinned: version and repository in one place
+ * (docs/decisions/001 and 007 say why these versions).
+ */
+export const CHARTS = {
+  traefik: { chart: "traefik", version: "41.3.0", repo: "https://traefik.github.io/charts" },
+  argocd: { chart: "argo-cd", version: "10.1.1", repo: "https://argoproj.github.io/argo-helm" },
+  infisical: {
+    chart: "secrets-operator",
+    version: "0.11.5",
+    repo: "https://dl.cloudsmith.io/public/infisical/helm-charts/helm/charts/",
+  },
+} as const;
+
+export type ChartKey = keyof typeof CHARTS;
