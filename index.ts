@@ -13,6 +13,7 @@ import { K3sHost } from "./components/host/k3s-host";
 import { NAMESPACES } from "./components/lib/names";
 import { fqdn } from "./components/lib/template";
 import { SecretStore } from "./components/platform/secrets";
+import { Traefik, traefikVolumes } from "./components/platform/traefik";
 
 // Settings: every value parsed and checked before the first resource exists.
 const { profile, secrets } = loadStack();
@@ -20,10 +21,16 @@ const { profile, secrets } = loadStack();
 // Host: on prod and test, k3s is provisioned on FAF's NixOS/ZFS machine, which yields the
 // provider; a laptop brings its own cluster and names its kube context.
 const cluster = profile.cluster;
+const volumes = { ...VOLUMES, ...traefikVolumes(profile.tls) };
 let host: K3sHost | undefined;
 let provider: k8s.Provider;
 if (cluster.kind === "host") {
-  host = new K3sHost("host", { host: cluster.host, baseDomain: profile.baseDomain, sshPrivateKey: secrets.sshPrivateKey });
+  host = new K3sHost("host", {
+    host: cluster.host,
+    baseDomain: profile.baseDomain,
+    sshPrivateKey: secrets.sshPrivateKey,
+    volumes,
+  });
   provider = host.provider;
 } else {
   provider = new k8s.Provider("kubernetes", {
@@ -38,11 +45,17 @@ if (cluster.kind === "host") {
 const namespaces = new Namespaces("namespaces", { protect: profile.protectData }, { providers: [provider] });
 const storage = new Storage(
   "storage",
-  { ...profile.storage, volumes: VOLUMES, protect: profile.protectData, after: Object.values(namespaces.byKey) },
+  { ...profile.storage, volumes, protect: profile.protectData, after: Object.values(namespaces.byKey) },
   { providers: [provider] },
 );
 
-// Platform: where application secrets come from.
+// Platform: ingress ("no matches for kind IngressRoute in version traefik.io/v1alpha1" until its
+// CRDs exist, so every workload waits for it), and where application secrets come from.
+const traefik = new Traefik(
+  "traefik",
+  { input: profile, after: [namespaces.byKey.traefik, ...Object.values(storage.claims)] },
+  { providers: [provider] },
+);
 const secretStore = new SecretStore(
   "secrets",
   { secrets: profile.secrets, identity: secrets.infisical, after: [namespaces.byKey.ops] },
@@ -64,6 +77,7 @@ for (const spec of profile.services.workloads) {
           namespaces.byKey[spec.namespace ?? "apps"],
           ...(spec.volumes ?? []).flatMap((mount) => storage.claims[mount.volume] ?? []),
           ...secretStore.ready,
+          traefik.chart,
           ...required,
         ],
       },

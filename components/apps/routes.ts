@@ -7,7 +7,8 @@ export const TRAEFIK_API = "traefik.io/v1alpha1";
 
 export interface IngressSettings {
   entryPoints: string[];
-  tls: boolean;
+  /** The route's TLS block; undefined: none (the entry point decides). */
+  tls: { certResolver?: string } | undefined;
 }
 
 /** The Service port a route sends to: the port's service port. */
@@ -54,7 +55,7 @@ export function ingressRoute(
     apiVersion: TRAEFIK_API,
     kind: "IngressRoute",
     metadata: { name: spec.name, namespace, labels },
-    spec: { entryPoints: ingress.entryPoints, routes, ...(ingress.tls ? { tls: {} } : {}) },
+    spec: { entryPoints: ingress.entryPoints, routes, ...(ingress.tls ? { tls: ingress.tls } : {}) },
   };
 }
 

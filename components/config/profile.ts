@@ -20,9 +20,10 @@ export interface Profile {
   ingress: {
     /** Traefik entry points every HTTP route listens on. */
     entryPoints: string[];
-    /** Whether routes terminate TLS (with Traefik's default certificate). */
-    tls: boolean;
+    /** The routes' TLS block: `{}` uses the default certificate, `certResolver` Let's Encrypt; none: plain HTTP too. */
+    tls: { certResolver?: string } | undefined;
   };
+
   /** Where application secrets come from. */
   secrets: Settings["secrets"];
   /** Whether Pulumi creates the Infisical machine identity Secret from secret settings. */
@@ -49,10 +50,7 @@ export function buildProfile(settings: Settings): Profile {
       : { kind: "context", context: settings.kubernetes?.context ?? "", kubeconfig: settings.kubernetes?.kubeconfig },
     services: resolveServices(settings.services),
     replicaOverrides: settings.replicas ?? {},
-    ingress: hosted
-      ? { entryPoints: ["websecure"], tls: true }
-      : // A laptop has no public certificate: serve plain HTTP too, so curl and browsers just work.
-        { entryPoints: ["web", "websecure"], tls: false },
+    ingress: ingressFor(settings.tls),
     imagePullPolicy: "IfNotPresent",
     protectData: hosted,
     secrets: settings.secrets,
@@ -64,4 +62,17 @@ export function buildProfile(settings: Settings): Profile {
     behindCloudflare: settings.behindCloudflare,
     access: settings.access,
   };
+}
+
+/** Where HTTP routes listen, from the certificate settings. */
+function ingressFor(tls: Settings["tls"]): Profile["ingress"] {
+  switch (tls.mode) {
+    case "secret":
+      return { entryPoints: ["websecure"], tls: {} };
+    case "letsencrypt":
+      return { entryPoints: ["websecure"], tls: { certResolver: "letsencrypt" } };
+    case "self-signed":
+      // No public certificate (a laptop): serve plain HTTP too, so curl and browsers just work.
+      return { entryPoints: ["web", "websecure"], tls: undefined };
+  }
 }

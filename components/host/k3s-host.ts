@@ -1,6 +1,7 @@
 import * as command from "@pulumi/command";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import type { VolumeRow } from "../cluster/storage-table";
 import type { HostSettings } from "../config/profile";
 import { certificateWarning, rewriteKubeconfig } from "./kubeconfig";
 import { serverSteps } from "./steps";
@@ -12,6 +13,8 @@ export interface K3sHostArgs {
   baseDomain: string;
   /** Undefined: the SSH agent ($SSH_AUTH_SOCK) signs the connection. */
   sshPrivateKey: pulumi.Output<string> | undefined;
+  /** The managed volumes, each a dataset. */
+  volumes: Readonly<Record<string, VolumeRow>>;
   /** The clock the certificate warning compares against. */
   now?: () => Date;
 }
@@ -44,7 +47,7 @@ export class K3sHost extends pulumi.ComponentResource {
 
     const steps: Record<string, command.remote.Command> = {};
     let previous: command.remote.Command | undefined;
-    for (const step of serverSteps(args.host, args.baseDomain)) {
+    for (const step of serverSteps(args.host, args.baseDomain, args.volumes)) {
       previous = steps[step.role] = new command.remote.Command(
         `${name}-${step.role}`,
         {

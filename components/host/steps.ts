@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { VOLUMES, type VolumeKey, type VolumeRow } from "../cluster/storage-table";
+import { VOLUMES, type VolumeRow } from "../cluster/storage-table";
 import type { HostSettings } from "../config/profile";
 import { contentHash } from "../lib/hash";
 import { renderK3sModule, K3S_TOKEN_FILE } from "./nix";
@@ -56,7 +56,7 @@ export function zfsSize(size: string): { quota: string; bytes: number } {
 }
 
 export interface DatasetRow {
-  volume: VolumeKey;
+  volume: string;
   dataset: string;
   mountpoint: string;
   quota: string;
@@ -66,8 +66,11 @@ export interface DatasetRow {
 }
 
 /** One dataset per managed volume: `<pool>/<parent>/<folder>` at `<dataPath>/<folder>`. */
-export function datasetTable(host: Pick<HostSettings, "pool" | "datasetParent" | "dataPath">): DatasetRow[] {
-  return (Object.entries(VOLUMES) as [VolumeKey, VolumeRow][]).map(([volume, row]) => {
+export function datasetTable(
+  host: Pick<HostSettings, "pool" | "datasetParent" | "dataPath">,
+  volumes: Readonly<Record<string, VolumeRow>> = VOLUMES,
+): DatasetRow[] {
+  return Object.entries(volumes).map(([volume, row]) => {
     const { quota, bytes } = zfsSize(row.size);
     return {
       volume,
@@ -94,10 +97,14 @@ export interface HostStep {
  * on, so a changed table, module or script re-runs exactly that step (as an update: the
  * scripts converge, and no step is replaced, which would run its delete).
  */
-export function serverSteps(host: HostSettings, baseDomain: string): HostStep[] {
+export function serverSteps(
+  host: HostSettings,
+  baseDomain: string,
+  volumes: Readonly<Record<string, VolumeRow>> = VOLUMES,
+): HostStep[] {
   const server = host.nodes.find((node) => node.role === "server");
   if (!server) throw new Error("faf:host.nodes has no server");
-  const table = datasetTable(host);
+  const table = datasetTable(host, volumes);
   const datasets = table
     .map((r) => [r.dataset, r.mountpoint, r.quota, String(r.quotaBytes), r.recordsize, r.compression].join("|"))
     .join("\n");

@@ -7,7 +7,8 @@ export const CHARTS = {
   argocd: { chart: "argo-cd", version: "10.1.1", repo: "https://argoproj.github.io/argo-helm" },
   infisical: {
     chart: "secrets-operator",
-    version: "0.11.5",
+    // This chart's versions carry a "v".
+    version: "v0.11.5",
     repo: "https://dl.cloudsmith.io/public/infisical/helm-charts/helm/charts/",
   },
 } as const;

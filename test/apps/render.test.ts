@@ -11,7 +11,7 @@ import type { KubeObject } from "../../components/lib/kube";
 const prod: RenderContext = {
   environment: "prod",
   baseDomain: "faforever.com",
-  ingress: { entryPoints: ["websecure"], tls: true },
+  ingress: { entryPoints: ["websecure"], tls: {} },
   imagePullPolicy: "IfNotPresent",
   callers: [],
   required: [],

@@ -10,7 +10,7 @@ import { byName, captureResources } from "../support/mocks";
 const context: RenderContext = {
   environment: "local",
   baseDomain: "faforever.localhost",
-  ingress: { entryPoints: ["web"], tls: false },
+  ingress: { entryPoints: ["web"], tls: undefined },
   imagePullPolicy: "IfNotPresent",
   callers: [],
   required: [],

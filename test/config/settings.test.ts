@@ -140,11 +140,15 @@ describe("profile", () => {
     expect(profile.services.dataServices).toEqual(["mariadb", "postgres", "rabbitmq"]);
   });
 
-  it("serves plain HTTP on a laptop and TLS only on websecure elsewhere", () => {
-    expect(parse(local).ingress).toEqual({ entryPoints: ["web", "websecure"], tls: false });
+  it("serves plain HTTP too without a certificate, and only HTTPS with one", () => {
+    expect(parse(local).ingress).toEqual({ entryPoints: ["web", "websecure"], tls: undefined });
     const prod = parse({ ...local, "faf:environment": "prod", "faf:baseDomain": "faforever.com", "faf:hostName": "fafprod3" });
     expect(prod.storage).toEqual({ kind: "hostPath", dataPath: "/var/lib/faf-data", node: undefined });
-    expect(prod.ingress).toEqual({ entryPoints: ["websecure"], tls: true });
+    expect(prod.ingress).toEqual({ entryPoints: ["web", "websecure"], tls: undefined });
+    const withCert = parse({ ...local, "faf:tls": '{"mode":"secret","secretName":"cloudflare-faf-com"}' });
+    expect(withCert.ingress).toEqual({ entryPoints: ["websecure"], tls: {} });
+    const acme = parse({ ...local, "faf:tls": '{"mode":"letsencrypt","email":"admin@faforever.com"}' });
+    expect(acme.ingress).toEqual({ entryPoints: ["websecure"], tls: { certResolver: "letsencrypt" } });
   });
 
   it("protects data only where real data lives", () => {

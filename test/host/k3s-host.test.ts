@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import * as pulumi from "@pulumi/pulumi";
 import type { HostSettings } from "../../components/config/profile";
 import { HOST_SETTINGS } from "./fixtures";
+import { VOLUMES } from "../../components/cluster/storage-table";
 import { K3sHost } from "../../components/host/k3s-host";
 import type { CapturedResource } from "../../render/engine";
 import { byName, captureResources } from "../support/mocks";
@@ -15,8 +16,13 @@ const value = <T>(output: pulumi.Output<T>) => new Promise<T>((resolve) => outpu
 
 beforeAll(async () => {
   resources = await captureResources(() => {
-    host = new K3sHost("prod", { host: settings, baseDomain: "faforever.com", sshPrivateKey: pulumi.secret("KEY") });
-    agentHost = new K3sHost("agent", { host: settings, baseDomain: "faforever.com", sshPrivateKey: undefined });
+    host = new K3sHost("prod", {
+      host: settings,
+      baseDomain: "faforever.com",
+      sshPrivateKey: pulumi.secret("KEY"),
+      volumes: VOLUMES,
+    });
+    agentHost = new K3sHost("agent", { host: settings, baseDomain: "faforever.com", sshPrivateKey: undefined, volumes: VOLUMES });
   });
 });
 
