@@ -14,6 +14,7 @@ import { NAMESPACES } from "./components/lib/names";
 import { fqdn } from "./components/lib/template";
 import { SecretStore } from "./components/platform/secrets";
 import { Traefik, traefikVolumes } from "./components/platform/traefik";
+import { ArgoCD } from "./components/platform/argocd";
 
 // Settings: every value parsed and checked before the first resource exists.
 const { profile, secrets } = loadStack();
@@ -62,6 +63,20 @@ const secretStore = new SecretStore(
   { providers: [provider] },
 );
 
+// Argo CD shows every workload read-only; Pulumi stays the only owner of the objects.
+if (profile.argocd.enabled) {
+  new ArgoCD(
+    "argocd",
+    {
+      input: profile,
+      workloads: profile.services.workloads,
+      secretSource: secretStore.source,
+      after: [namespaces.byKey.argocd, traefik.chart, ...secretStore.ready],
+    },
+    { providers: [provider] },
+  );
+}
+
 // Apps: in dependency order, so each workload starts after what it requires is up.
 const workloads = new Map<string, Workload>();
 for (const spec of profile.services.workloads) {
@@ -72,7 +87,7 @@ for (const spec of profile.services.workloads) {
       spec.name,
       {
         spec,
-        context: { ...renderContextFor(profile, spec), secretSource: secretStore.source },
+        context: { ...renderContextFor(profile, spec), secretSource: secretStore.source, argoTracking: profile.argocd.enabled },
         after: [
           namespaces.byKey[spec.namespace ?? "apps"],
           ...(spec.volumes ?? []).flatMap((mount) => storage.claims[mount.volume] ?? []),

@@ -7,6 +7,7 @@ import { networkPolicy } from "./network";
 import { fileKey, jobContainer, mainContainer, podSpec, type PodInputs } from "./pod";
 import { ingressRoute, middlewares, tcpRoutes, type IngressSettings } from "./routes";
 import { infisicalStaticSecret, type SecretSource } from "../platform/secret-sync";
+import { tracked } from "../platform/tracking";
 import type { WorkloadSpec } from "./spec";
 
 export interface RenderContext {
@@ -22,6 +23,8 @@ export interface RenderContext {
   required: readonly WorkloadSpec[];
   /** Where its Secret comes from; `generated` secrets are created by the component, not rendered. */
   secretSource?: SecretSource;
+  /** Annotate every object as part of the workload's Argo CD application. */
+  argoTracking?: boolean;
 }
 
 /**
@@ -220,6 +223,16 @@ export function renderWorkload(spec: WorkloadSpec, context: RenderContext): Rend
     throw new Error(`${spec.name}: a workload without a controller cannot have ports or routes`);
   }
 
+  if (context.argoTracking) {
+    const track = (r: Rendered): Rendered => ({ ...r, object: tracked(spec.name, r.object) });
+    return {
+      namespace,
+      setup: setup.map(track),
+      jobs: jobs.map(track),
+      controller: controller && track(controller),
+      exposure: exposure.map(track),
+    };
+  }
   return { namespace, setup, jobs, controller, exposure };
 }
 

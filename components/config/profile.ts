@@ -33,6 +33,7 @@ export interface Profile {
   tls: Settings["tls"];
   behindCloudflare: boolean;
   access: Settings["access"];
+  argocd: Settings["argocd"];
   /** Tags are pinned, so a node keeps what it pulled; see docs/decisions/003. */
   imagePullPolicy: "IfNotPresent";
   /** Protect data-bearing objects from deletion and replacement (real data lives there). */
@@ -61,6 +62,7 @@ export function buildProfile(settings: Settings): Profile {
     tls: settings.tls,
     behindCloudflare: settings.behindCloudflare,
     access: settings.access,
+    argocd: settings.argocd,
   };
 }
 

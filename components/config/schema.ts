@@ -125,6 +125,22 @@ export function settingsSchema(serviceNames: readonly string[]) {
         .default({ mode: "self-signed" }),
       /** The Traefik entry points sit behind Cloudflare: trust proxy protocol and forwarded headers from its ranges only. */
       behindCloudflare: z.boolean().default(false),
+      /** Argo CD: a read-only view of every workload (health, logs, events, drift) behind FAF's login. */
+      argocd: z
+        .strictObject({
+          enabled: z.boolean().default(true),
+          /** The OAuth client registered in Hydra for Argo CD (redirect https://argocd.<domain>/auth/callback). */
+          oidcClientId: z.string().min(1).default("argocd"),
+          /** Where CI publishes the renders that Argo CD compares the cluster with. */
+          rendersRepo: z.url().default("https://github.com/FAForever/faf-infra.git"),
+          rendersRevision: z.string().min(1).default("rendered"),
+        })
+        .default({
+          enabled: true,
+          oidcClientId: "argocd",
+          rendersRepo: "https://github.com/FAForever/faf-infra.git",
+          rendersRevision: "rendered",
+        }),
       /** Who may do what: groups from FAF's login (the OIDC `groups` claim), for Argo CD and kubectl. */
       access: z
         .strictObject({

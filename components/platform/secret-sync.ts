@@ -25,6 +25,8 @@ export function infisicalStaticSecret(
   workload: string,
   namespace: string,
   source: Extract<SecretSource, { kind: "infisical" }>,
+  /** Labels the synced Secret must carry (Argo CD reads only Secrets labelled part-of argocd). */
+  targetLabels?: Record<string, string>,
 ): KubeObject {
   return {
     apiVersion: INFISICAL_API,
@@ -34,7 +36,15 @@ export function infisicalStaticSecret(
       infisicalAuthRef: source.authRef,
       syncOptions: { refreshInterval: REFRESH_INTERVAL, instantUpdates: false },
       sources: [{ projectSlug: source.projectSlug, environmentSlug: source.environment, secretPath: `/${workload}` }],
-      targets: [{ kind: "Secret", name: workload, namespace, creationPolicy: "Owner" }],
+      targets: [
+        {
+          kind: "Secret",
+          name: workload,
+          namespace,
+          creationPolicy: "Owner",
+          ...(targetLabels ? { metadata: { labels: targetLabels, annotations: {} } } : {}),
+        },
+      ],
     },
   };
 }

@@ -33,6 +33,12 @@ describe("stack settings", () => {
         tls: { mode: "self-signed" },
         behindCloudflare: false,
         access: { adminGroups: [], maintainerGroups: [] },
+        argocd: {
+          enabled: true,
+          oidcClientId: "argocd",
+          rendersRepo: "https://github.com/FAForever/faf-infra.git",
+          rendersRevision: "rendered",
+        },
       },
     });
   });

@@ -158,9 +158,51 @@ export const InfisicalStaticSecret = infisical(
           namespace: z.string().min(1),
           creationPolicy: z.enum(["Owner", "Orphan"]).optional(),
           secretType: z.string().optional(),
+          metadata: z
+            .strictObject({ labels: z.record(z.string(), z.string()), annotations: z.record(z.string(), z.string()) })
+            .optional(),
         }),
       )
       .min(1),
+  }),
+);
+
+/** Argo CD 3.4 (chart 10.1.x), `argoproj.io/v1alpha1`: the fields FAF's project and applications use. */
+function argo<K extends string, S extends z.ZodType>(kind: K, spec: S) {
+  return z.strictObject({ apiVersion: z.literal("argoproj.io/v1alpha1"), kind: z.literal(kind), metadata, spec });
+}
+const destination = z.strictObject({ server: z.url().optional(), name: z.string().optional(), namespace: z.string().optional() });
+
+export const AppProject = argo(
+  "AppProject",
+  z.strictObject({
+    description: z.string().optional(),
+    sourceRepos: z.array(z.string()).min(1),
+    destinations: z.array(destination).min(1),
+    clusterResourceWhitelist: z.array(z.strictObject({ group: z.string(), kind: z.string() })).optional(),
+    namespaceResourceWhitelist: z.array(z.strictObject({ group: z.string(), kind: z.string() })).optional(),
+  }),
+);
+
+export const Application = argo(
+  "Application",
+  z.strictObject({
+    project: z.string().min(1),
+    source: z.strictObject({
+      repoURL: z.string().min(1),
+      targetRevision: z.string().optional(),
+      path: z.string().optional(),
+      directory: z
+        .strictObject({ recurse: z.boolean().optional(), include: z.string().optional(), exclude: z.string().optional() })
+        .optional(),
+    }),
+    destination,
+    syncPolicy: z
+      .strictObject({
+        automated: z.strictObject({ prune: z.boolean().optional(), selfHeal: z.boolean().optional() }).optional(),
+        syncOptions: z.array(z.string()).optional(),
+      })
+      .optional(),
   }),
 );
 
@@ -172,6 +214,8 @@ export const CRD_SCHEMAS: Record<string, z.ZodType> = {
   "secrets.infisical.com/v1beta1/InfisicalConnection": InfisicalConnection,
   "secrets.infisical.com/v1beta1/InfisicalAuth": InfisicalAuth,
   "secrets.infisical.com/v1beta1/InfisicalStaticSecret": InfisicalStaticSecret,
+  "argoproj.io/v1alpha1/AppProject": AppProject,
+  "argoproj.io/v1alpha1/Application": Application,
 };
 
 export function validateCustomObject(object: Record<string, unknown>): string[] {

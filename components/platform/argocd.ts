@@ -1,0 +1,217 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { stringify } from "yaml";
+import type { WorkloadSpec } from "../apps/spec";
+import type { Profile } from "../config/profile";
+import { createObject } from "../lib/create";
+import type { KubeObject } from "../lib/kube";
+import { platformLabels } from "../lib/labels";
+import { NAMESPACES } from "../lib/names";
+import { fqdn } from "../lib/template";
+import { CHARTS } from "./charts";
+import { infisicalStaticSecret, type SecretSource } from "./secret-sync";
+
+const TYPE = "faf:platform:ArgoCD";
+const NAMESPACE = NAMESPACES.argocd;
+/** The Argo CD project every FAF workload's Application belongs to. */
+export const PROJECT = "faf";
+const IN_CLUSTER = "https://kubernetes.default.svc";
+/** Argo CD reads only Secrets with this label when config refers to `$<secret>:<key>`. */
+const ARGOCD_SECRET_LABELS = { "app.kubernetes.io/part-of": "argocd" };
+
+export type ArgoInput = Pick<Profile, "environment" | "baseDomain" | "argocd" | "access" | "ingress">;
+
+/** Argo CD's role policy: admins do everything; maintainers see FAF's applications and their logs. */
+export function rbacPolicy(access: Profile["access"]): string {
+  return [
+    "p, role:faf-admin, *, *, */*, allow",
+    `p, role:faf-maintainer, applications, get, ${PROJECT}/*, allow`,
+    `p, role:faf-maintainer, logs, get, ${PROJECT}/*, allow`,
+    `p, role:faf-maintainer, projects, get, ${PROJECT}, allow`,
+    ...access.adminGroups.map((group) => `g, ${group}, role:faf-admin`),
+    ...access.maintainerGroups.map((group) => `g, ${group}, role:faf-maintainer`),
+    "",
+  ].join("\n");
+}
+
+/** The chart's values for a stack. Pure. */
+export function argocdValues(input: ArgoInput): Record<string, unknown> {
+  const domain = fqdn("argocd", input.baseDomain);
+  const banner: Record<string, string> = {
+    prod: "Production FAF cluster. Be careful.",
+    test: "Test FAF cluster. If you break it you fix it.",
+    local: "Local FAF cluster.",
+  };
+  return {
+    global: { domain },
+    crds: { install: true, keep: true },
+    configs: {
+      // TLS ends at Traefik; Argo CD serves plain HTTP (and h2c for gRPC) behind it.
+      params: { "server.insecure": true },
+      cm: {
+        "admin.enabled": true,
+        "exec.enabled": false,
+        "timeout.reconciliation": "180s",
+        // Argo CD finds the objects Pulumi created by their tracking annotation (docs/decisions/008).
+        "application.resourceTrackingMethod": "annotation",
+        "ui.bannercontent": banner[input.environment],
+        "ui.bannerpermanent": "true",
+        "oidc.config": stringify({
+          name: "FAF",
+          issuer: `https://${fqdn("hydra", input.baseDomain)}`,
+          clientID: input.argocd.oidcClientId,
+          clientSecret: "$argocd-oidc:clientSecret",
+          requestedScopes: ["openid", "profile", "email"],
+          requestedIDTokenClaims: { groups: { essential: true } },
+          enablePKCEAuthentication: true,
+        }),
+      },
+      rbac: {
+        // Anyone can log in with a FAF account: without a group mapping they see nothing.
+        "policy.default": "",
+        scopes: "[groups, email]",
+        "policy.csv": rbacPolicy(input.access),
+      },
+    },
+    // Chart v4 runs no Helm hooks: the Redis password Secret is created below instead.
+    redisSecretInit: { enabled: false },
+    dex: { enabled: false },
+    notifications: { enabled: false },
+  };
+}
+
+/** argocd.<domain> through Traefik: the UI over HTTP, the CLI's gRPC over h2c. Pure. */
+export function argocdIngressRoute(input: ArgoInput): KubeObject {
+  const host = `Host(\`${fqdn("argocd", input.baseDomain)}\`)`;
+  return {
+    apiVersion: "traefik.io/v1alpha1",
+    kind: "IngressRoute",
+    metadata: { name: "argocd-server", namespace: NAMESPACE, labels: platformLabels("argocd") },
+    spec: {
+      entryPoints: input.ingress.entryPoints,
+      routes: [
+        { kind: "Rule", match: host, priority: 10, services: [{ name: "argocd-server", port: 80 }] },
+        {
+          kind: "Rule",
+          match: `${host} && Header(\`Content-Type\`, \`application/grpc\`)`,
+          priority: 11,
+          services: [{ name: "argocd-server", port: 80, scheme: "h2c" }],
+        },
+      ],
+      ...(input.ingress.tls ? { tls: input.ingress.tls } : {}),
+    },
+  };
+}
+
+/** The project: FAF's namespaces only, namespaced objects only, from the renders repository. Pure. */
+export function argocdProject(input: ArgoInput): KubeObject {
+  return {
+    apiVersion: "argoproj.io/v1alpha1",
+    kind: "AppProject",
+    metadata: { name: PROJECT, namespace: NAMESPACE, labels: platformLabels("argocd") },
+    spec: {
+      description: "FAF workloads, applied by Pulumi and shown here read-only",
+      sourceRepos: [input.argocd.rendersRepo],
+      destinations: [{ server: IN_CLUSTER, namespace: "faf-*" }],
+      clusterResourceWhitelist: [],
+    },
+  };
+}
+
+/**
+ * One Application per workload, tracking the workload's rendered manifests. No automated sync:
+ * Pulumi applies, Argo CD only shows health, logs, events and drift (docs/decisions/008). Pure.
+ */
+export function argocdApplication(spec: WorkloadSpec, input: ArgoInput): KubeObject {
+  const namespace = NAMESPACES[spec.namespace ?? "apps"];
+  return {
+    apiVersion: "argoproj.io/v1alpha1",
+    kind: "Application",
+    metadata: { name: spec.name, namespace: NAMESPACE, labels: platformLabels("argocd") },
+    spec: {
+      project: PROJECT,
+      source: {
+        repoURL: input.argocd.rendersRepo,
+        targetRevision: input.argocd.rendersRevision,
+        path: `rendered/${input.environment}/manifests`,
+        // The render names every object of a workload <Kind>-<workload>[-<part>].yaml.
+        directory: { recurse: true, include: `{*/*-${spec.name}.yaml,*/*-${spec.name}-*.yaml}` },
+      },
+      destination: { server: IN_CLUSTER, namespace },
+    },
+  };
+}
+
+export interface ArgoCDArgs {
+  input: ArgoInput;
+  workloads: readonly WorkloadSpec[];
+  secretSource: SecretSource;
+  after?: pulumi.Resource[];
+}
+
+/** Argo CD from its pinned chart, behind Traefik and FAF's login, watching every workload. */
+export class ArgoCD extends pulumi.ComponentResource {
+  readonly chart: k8s.helm.v4.Chart;
+
+  constructor(name: string, args: ArgoCDArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(TYPE, name, {}, opts);
+    const after = args.after ?? [];
+    const secrets: pulumi.Resource[] = [];
+    if (args.secretSource.kind === "infisical") {
+      // /argocd-redis (key auth) and /argocd-oidc (key clientSecret) in Infisical.
+      secrets.push(
+        createObject(`${name}-redis-sync`, infisicalStaticSecret("argocd-redis", NAMESPACE, args.secretSource), {
+          parent: this,
+          dependsOn: after,
+        }),
+        createObject(
+          `${name}-oidc-sync`,
+          infisicalStaticSecret("argocd-oidc", NAMESPACE, args.secretSource, ARGOCD_SECRET_LABELS),
+          {
+            parent: this,
+            dependsOn: after,
+          },
+        ),
+      );
+    } else {
+      const generated = (key: string) =>
+        new random.RandomPassword(`${name}-${key}`, { length: 32, special: false }, { parent: this }).result;
+      secrets.push(
+        new k8s.core.v1.Secret(
+          `${name}-redis`,
+          {
+            metadata: { name: "argocd-redis", namespace: NAMESPACE, labels: platformLabels("argocd") },
+            stringData: { auth: generated("redis") },
+          },
+          { parent: this, dependsOn: after },
+        ),
+        new k8s.core.v1.Secret(
+          `${name}-oidc`,
+          {
+            metadata: {
+              name: "argocd-oidc",
+              namespace: NAMESPACE,
+              labels: { ...platformLabels("argocd"), ...ARGOCD_SECRET_LABELS },
+            },
+            stringData: { clientSecret: generated("oidc") },
+          },
+          { parent: this, dependsOn: after },
+        ),
+      );
+    }
+    const { chart, version, repo } = CHARTS.argocd;
+    this.chart = new k8s.helm.v4.Chart(
+      `${name}-chart`,
+      { chart, version, repositoryOpts: { repo }, namespace: NAMESPACE, values: argocdValues(args.input) },
+      { parent: this, dependsOn: [...after, ...secrets] },
+    );
+    createObject(`${name}-ingressroute`, argocdIngressRoute(args.input), { parent: this, dependsOn: [...after, this.chart] });
+    // "no matches for kind Application in version argoproj.io/v1alpha1" until the chart's CRDs exist.
+    const project = createObject(`${name}-project`, argocdProject(args.input), { parent: this, dependsOn: [this.chart] });
+    for (const spec of args.workloads) {
+      createObject(`${name}-app-${spec.name}`, argocdApplication(spec, args.input), { parent: this, dependsOn: [project] });
+    }
+    this.registerOutputs({});
+  }
+}
