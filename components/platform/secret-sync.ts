@@ -48,3 +48,28 @@ export function infisicalStaticSecret(
     },
   };
 }
+
+/** A folder of the secret store and the keys something in the cluster reads from it. */
+export interface ExpectedSecrets {
+  path: string;
+  keys: string[];
+  /** Who reads them. */
+  reader: string;
+}
+
+/** Every Infisical folder a stack's syncs read, with the keys the readers need. Pure. */
+export function expectedSecrets(
+  workloads: readonly { name: string; secrets?: { keys: string[] } }[],
+  argocd: boolean,
+): ExpectedSecrets[] {
+  const list: ExpectedSecrets[] = workloads
+    .filter((spec) => (spec.secrets?.keys.length ?? 0) > 0)
+    .map((spec) => ({ path: `/${spec.name}`, keys: [...(spec.secrets?.keys ?? [])].sort(), reader: spec.name }));
+  if (argocd) {
+    list.push(
+      { path: "/argocd-redis", keys: ["auth"], reader: "argocd (Redis password)" },
+      { path: "/argocd-oidc", keys: ["clientSecret"], reader: "argocd (Hydra client secret)" },
+    );
+  }
+  return list;
+}
