@@ -5,6 +5,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import { renderContextFor } from "./components/apps/context";
 import { Workload } from "./components/apps/workload";
+import { Access } from "./components/cluster/access";
 import { Namespaces } from "./components/cluster/namespaces";
 import { Storage } from "./components/cluster/storage";
 import { VOLUMES } from "./components/cluster/storage-table";
@@ -49,6 +50,8 @@ const storage = new Storage(
   { ...profile.storage, volumes, protect: profile.protectData, after: Object.values(namespaces.byKey) },
   { providers: [provider] },
 );
+
+new Access("access", { access: profile.access, after: Object.values(namespaces.byKey) }, { providers: [provider] });
 
 // Platform: ingress ("no matches for kind IngressRoute in version traefik.io/v1alpha1" until its
 // CRDs exist, so every workload waits for it), and where application secrets come from.

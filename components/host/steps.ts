@@ -113,6 +113,7 @@ export function serverSteps(
     tlsSans: [...new Set([server.address, `${server.name}.${baseDomain}`])],
     containerStorageDevice: `/dev/zvol/${host.pool}/${host.containerStorage.zvol}`,
     mountsBeforeK3s: [host.dataPath],
+    oidc: { issuer: `https://hydra.${baseDomain}`, clientId: "kubernetes" },
   });
   const moduleFile = `${host.nixosConfig.slice(0, host.nixosConfig.lastIndexOf("/"))}/faf-k3s.nix`;
   // Steps that read what a rebuild may change run again whenever the module changes.

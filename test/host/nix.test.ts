@@ -11,6 +11,7 @@ const module = renderK3sModule({
   tlsSans: ["fafprod3.example.org", "fafprod3.faforever.com"],
   containerStorageDevice: "/dev/zvol/tank/nixos/rancher",
   mountsBeforeK3s: ["/opt/faf/data"],
+  oidc: { issuer: "https://hydra.faforever.com", clientId: "kubernetes" },
 });
 const nixAvailable = toolAvailable("nix-instantiate");
 
@@ -66,7 +67,10 @@ describe("k3s NixOS module", () => {
       role: "server",
       tokenFile: "/var/lib/faf/k3s-token",
       extraFlags:
-        "--disable=traefik --node-name=fafprod3 --node-label=openebs.io/nodeid=fafprod3 --tls-san=fafprod3.example.org --tls-san=fafprod3.faforever.com --write-kubeconfig-mode=0600",
+        "--disable=traefik --node-name=fafprod3 --node-label=openebs.io/nodeid=fafprod3 --tls-san=fafprod3.example.org --tls-san=fafprod3.faforever.com --write-kubeconfig-mode=0600" +
+        " --kube-apiserver-arg=oidc-issuer-url=https://hydra.faforever.com --kube-apiserver-arg=oidc-client-id=kubernetes" +
+        " --kube-apiserver-arg=oidc-username-claim=sub --kube-apiserver-arg=oidc-username-prefix=oidc:" +
+        " --kube-apiserver-arg=oidc-groups-claim=groups --kube-apiserver-arg=oidc-groups-prefix=oidc:",
     });
     expect(value.fileSystems["/var/lib/rancher"]).toEqual({ device: "/dev/zvol/tank/nixos/rancher", fsType: "ext4" });
     expect(value.systemd.services.k3s.unitConfig.RequiresMountsFor).toEqual(["/var/lib/rancher", "/opt/faf/data"]);

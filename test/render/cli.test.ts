@@ -47,7 +47,7 @@ describe("render CLI", () => {
     const result = runRender(["local", "--out", join(tmp(), "local")]);
     expect(result.stdout).toMatch(/Rendered stack local \(Pulumi\.local\.yaml\) to /);
     expect(result.stdout).toMatch(/^\s+3 {2}kubernetes:apps\/v1:Deployment$/m);
-    expect(result.stdout).toMatch(/^\s+23 {2}_cluster$/m);
+    expect(result.stdout).toMatch(/^\s+\d+ {2}_cluster$/m);
   });
 
   it("exits 2 naming the key and file for an unknown key, without a stack trace", () => {
