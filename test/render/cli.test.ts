@@ -90,3 +90,25 @@ describe("render CLI", () => {
     );
   });
 });
+
+describe("secret settings in a render", () => {
+  it("turns encrypted settings into the identity Secret and the SSH key, shown only as [secret]", () => {
+    const dir = tmp();
+    const prod = readFileSync(join(ROOT, "Pulumi.prod.yaml"), "utf8");
+    writeFileSync(
+      join(dir, "Pulumi.vault.yaml"),
+      `${prod}  faf:infisicalClientId:\n    secure: v1:AAAA:BBBB\n  faf:infisicalClientSecret:\n    secure: v1:CCCC:DDDD\n  faf:sshPrivateKey:\n    secure: v1:EEEE:FFFF\n`,
+    );
+    const out = join(dir, "out");
+    const result = runRender(["vault", "--stack-dir", dir, "--out", out]);
+    expect(result.code, result.stderr).toBe(0);
+    const identity = readManifests(out).find(
+      (m) => m.object.kind === "Secret" && m.object.metadata.name === "infisical-machine-identity",
+    );
+    expect((identity?.object as any).stringData).toEqual({ clientId: "[secret]", clientSecret: "[secret]" });
+    const text = readFileSync(join(out, "resources.json"), "utf8");
+    expect(text).not.toContain("v1:AAAA");
+    expect(text).not.toContain("[secret:faf:");
+    expect(text).toContain('"privateKey": "[secret]"');
+  });
+});
