@@ -243,3 +243,36 @@ describe("prod storage", () => {
     for (const r of options) expect(r.options).toMatchObject({ protect: true, retainOnDelete: true });
   });
 });
+
+describe("prod isolation", () => {
+  const manifests = () => readManifests(join(inject("renderDir"), "prod"));
+
+  it("labels every namespace with a pinned Pod Security level, restricted for FAF's apps", () => {
+    const namespaces = manifests().filter((m) => m.object.kind === "Namespace");
+    expect(namespaces).toHaveLength(6);
+    for (const ns of namespaces) {
+      const labels = (ns.object.metadata as any).labels;
+      expect(labels["pod-security.kubernetes.io/enforce"], ns.file).toMatch(/^(restricted|baseline|privileged)$/);
+      expect(labels["pod-security.kubernetes.io/enforce-version"], ns.file).toBe("v1.33");
+      expect((ns.object.metadata as any).annotations["faforever.com/pod-security-reason"], ns.file).toBeTruthy();
+    }
+    const apps = namespaces.find((n) => n.object.metadata.name === "faf-apps")!.object.metadata as any;
+    expect(apps.labels["pod-security.kubernetes.io/enforce"]).toBe("restricted");
+  });
+
+  it("denies all traffic by default in faf-apps, faf-infra and faf-ops, and admits DNS", () => {
+    for (const namespace of ["faf-apps", "faf-infra", "faf-ops"]) {
+      const deny = manifests().find((m) => m.file === `${namespace}/NetworkPolicy-default-deny.yaml`)?.object as any;
+      expect(deny?.spec, namespace).toEqual({ podSelector: {}, policyTypes: ["Ingress", "Egress"] });
+      expect(
+        manifests().some((m) => m.file === `${namespace}/NetworkPolicy-allow-dns.yaml`),
+        namespace,
+      ).toBe(true);
+    }
+  });
+
+  it("serves Argo CD at argocd.faforever.com", () => {
+    const route = manifests().find((m) => m.file === "argocd/IngressRoute-argocd-server.yaml")!.object as any;
+    expect(route.spec.routes[0].match).toBe("Host(`argocd.faforever.com`)");
+  });
+});
