@@ -9,7 +9,7 @@ import type { KubeObject } from "../lib/kube";
 import { platformLabels } from "../lib/labels";
 import { NAMESPACES } from "../lib/names";
 import { fqdn } from "../lib/template";
-import { CHARTS } from "./charts";
+import { pinnedChart } from "./charts";
 import { infisicalStaticSecret, type SecretSource } from "./secret-sync";
 
 const TYPE = "faf:platform:ArgoCD";
@@ -200,12 +200,10 @@ export class ArgoCD extends pulumi.ComponentResource {
         ),
       );
     }
-    const { chart, version, repo } = CHARTS.argocd;
-    this.chart = new k8s.helm.v4.Chart(
-      `${name}-chart`,
-      { chart, version, repositoryOpts: { repo }, namespace: NAMESPACE, values: argocdValues(args.input) },
-      { parent: this, dependsOn: [...after, ...secrets] },
-    );
+    this.chart = pinnedChart(`${name}-chart`, "argocd", NAMESPACE, argocdValues(args.input), {
+      parent: this,
+      dependsOn: [...after, ...secrets],
+    });
     createObject(`${name}-ingressroute`, argocdIngressRoute(args.input), { parent: this, dependsOn: [...after, this.chart] });
     // "no matches for kind Application in version argoproj.io/v1alpha1" until the chart's CRDs exist.
     const project = createObject(`${name}-project`, argocdProject(args.input), { parent: this, dependsOn: [this.chart] });

@@ -1,3 +1,6 @@
+import * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
+
 /**
  * Every upstream chart the platform installs, pinned: version and repository in one place
  * (docs/decisions/001 and 007 say why these versions).
@@ -14,3 +17,15 @@ export const CHARTS = {
 } as const;
 
 export type ChartKey = keyof typeof CHARTS;
+
+/** A Chart v4 of one of the pinned upstream charts, in `namespace`, with `values`. */
+export function pinnedChart(
+  name: string,
+  key: ChartKey,
+  namespace: string,
+  values: Record<string, unknown>,
+  opts: pulumi.CustomResourceOptions,
+): k8s.helm.v4.Chart {
+  const { chart, version, repo } = CHARTS[key];
+  return new k8s.helm.v4.Chart(name, { chart, version, repositoryOpts: { repo }, namespace, values }, opts);
+}

@@ -5,7 +5,7 @@ import { createObject } from "../lib/create";
 import type { KubeObject } from "../lib/kube";
 import { platformLabels } from "../lib/labels";
 import { NAMESPACES } from "../lib/names";
-import { CHARTS } from "./charts";
+import { pinnedChart } from "./charts";
 import { INFISICAL_API, type SecretSource } from "./secret-sync";
 
 const TYPE = "faf:platform:SecretStore";
@@ -68,17 +68,12 @@ export class SecretStore extends pulumi.ComponentResource {
       this.registerOutputs({});
       return;
     }
-    const { chart, version, repo } = CHARTS.infisical;
-    const operator = new k8s.helm.v4.Chart(
+    // The chart keeps its CRDs in templates/: Chart v4 applies and upgrades them with the chart.
+    const operator = pinnedChart(
       `${name}-operator`,
-      {
-        chart,
-        version,
-        repositoryOpts: { repo },
-        namespace: NAMESPACE,
-        // The chart keeps its CRDs in templates/: Chart v4 applies and upgrades them with the chart.
-        values: { installCRDs: true },
-      },
+      "infisical",
+      NAMESPACE,
+      { installCRDs: true },
       { parent: this, dependsOn: after },
     );
     const identity = args.identity

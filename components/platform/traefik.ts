@@ -5,7 +5,7 @@ import type { VolumeRow } from "../cluster/storage-table";
 import { claimName } from "../cluster/storage-table";
 import { NAMESPACES } from "../lib/names";
 import { fqdn } from "../lib/template";
-import { CHARTS } from "./charts";
+import { pinnedChart } from "./charts";
 
 const TYPE = "faf:platform:Traefik";
 
@@ -139,12 +139,10 @@ export class Traefik extends pulumi.ComponentResource {
 
   constructor(name: string, args: TraefikArgs, opts?: pulumi.ComponentResourceOptions) {
     super(TYPE, name, {}, opts);
-    const { chart, version, repo } = CHARTS.traefik;
-    this.chart = new k8s.helm.v4.Chart(
-      `${name}-chart`,
-      { chart, version, repositoryOpts: { repo }, namespace: NAMESPACES.traefik, values: traefikValues(args.input) },
-      { parent: this, dependsOn: args.after ?? [] },
-    );
+    this.chart = pinnedChart(`${name}-chart`, "traefik", NAMESPACES.traefik, traefikValues(args.input), {
+      parent: this,
+      dependsOn: args.after ?? [],
+    });
     this.registerOutputs({});
   }
 }
