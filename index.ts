@@ -57,7 +57,11 @@ new Access("access", { access: profile.access, after: Object.values(namespaces.b
 // CRDs exist, so every workload waits for it), and where application secrets come from.
 const traefik = new Traefik(
   "traefik",
-  { input: profile, after: [namespaces.byKey.traefik, ...Object.values(storage.claims)] },
+  // Only its own volume (Let's Encrypt's account), when it has one.
+  {
+    input: profile,
+    after: [namespaces.byKey.traefik, ...Object.keys(traefikVolumes(profile.tls)).flatMap((key) => storage.claims[key] ?? [])],
+  },
   { providers: [provider] },
 );
 const secretStore = new SecretStore(
