@@ -276,3 +276,52 @@ describe("prod isolation", () => {
     expect(route.spec.routes[0].match).toBe("Host(`argocd.faforever.com`)");
   });
 });
+
+describe.each(STACKS)("stack %s references", (stack) => {
+  const manifests = () => readManifests(join(inject("renderDir"), stack));
+
+  it("points every StatefulSet at an existing headless Service and every pod at an existing ServiceAccount", () => {
+    const all = manifests();
+    const find = (kind: string, ns: string | undefined, name: string) =>
+      all.find((m) => m.object.kind === kind && m.object.metadata.namespace === ns && m.object.metadata.name === name)
+        ?.object as any;
+    for (const { m, pod } of podSpecs(all)) {
+      expect(
+        find("ServiceAccount", m.object.metadata.namespace, pod.serviceAccountName),
+        `${m.file} serviceAccount`,
+      ).toBeTruthy();
+      if (m.object.kind === "StatefulSet") {
+        const service = find("Service", m.object.metadata.namespace, (m.object as any).spec.serviceName);
+        expect(service?.spec.clusterIP, `${m.file} serviceName`).toBe("None");
+      }
+    }
+  });
+
+  it("selects pods with every Service, and exposes no NodePort", () => {
+    const all = manifests();
+    const podLabels = podSpecs(all).map(({ m }) => ({
+      ns: m.object.metadata.namespace,
+      labels: (m.object as any).spec.template.metadata.labels,
+    }));
+    for (const service of all.filter((m) => m.object.kind === "Service")) {
+      const spec = (service.object as any).spec;
+      expect(spec.type, service.file).not.toBe("NodePort");
+      const selected = podLabels.some(
+        (p) =>
+          p.ns === service.object.metadata.namespace && Object.entries(spec.selector ?? {}).every(([k, v]) => p.labels[k] === v),
+      );
+      expect(selected, `${service.file} selects no pods`).toBe(true);
+    }
+  });
+
+  it("keeps secrets out of ConfigMaps", () => {
+    // Keys that only look like secrets, each with the reason.
+    const notSecrets: Record<string, string> = { STRATEGIES_ACCESS_TOKEN: "Hydra's token format (jwt), not a token" };
+    for (const m of manifests().filter((x) => x.object.kind === "ConfigMap")) {
+      for (const [key, value] of Object.entries((m.object as any).data ?? {})) {
+        if (!(key in notSecrets)) expect(key, m.file).not.toMatch(/PASSWORD|SECRET|TOKEN|PRIVATE/i);
+        expect(String(value), `${m.file} ${key}`).not.toMatch(/BEGIN [A-Z ]*PRIVATE KEY/);
+      }
+    }
+  });
+});
