@@ -55,13 +55,10 @@ new Access("access", { access: profile.access, after: Object.values(namespaces.b
 
 // Platform: ingress ("no matches for kind IngressRoute in version traefik.io/v1alpha1" until its
 // CRDs exist, so every workload waits for it), and where application secrets come from.
+const traefikVolume = Object.keys(traefikVolumes(profile.tls)).flatMap((key) => storage.claims[key] ?? []);
 const traefik = new Traefik(
   "traefik",
-  // Only its own volume (Let's Encrypt's account), when it has one.
-  {
-    input: profile,
-    after: [namespaces.byKey.traefik, ...Object.keys(traefikVolumes(profile.tls)).flatMap((key) => storage.claims[key] ?? [])],
-  },
+  { input: profile, after: [namespaces.byKey.traefik, ...traefikVolume] },
   { providers: [provider] },
 );
 const secretStore = new SecretStore(
@@ -94,7 +91,7 @@ for (const spec of profile.services.workloads) {
       spec.name,
       {
         spec,
-        context: { ...renderContextFor(profile, spec), secretSource: secretStore.source, argoTracking: profile.argocd.enabled },
+        context: renderContextFor(profile, spec, secretStore.source),
         after: [
           namespaces.byKey[spec.namespace ?? "apps"],
           ...(spec.volumes ?? []).flatMap((mount) => storage.claims[mount.volume] ?? []),
@@ -115,6 +112,6 @@ export const addedAsDependencies = profile.services.added;
 export const dataServices = profile.services.dataServices;
 export const namespaceNames = Object.values(NAMESPACES);
 export const publicHosts = profile.services.workloads
-  .flatMap((spec) => (spec.routes ?? []).flatMap((route) => route.hosts.map((host) => fqdn(host, profile.baseDomain))))
-  .filter((host, index, all) => all.indexOf(host) === index)
+  .flatMap((spec) => (spec.routes ?? []).flatMap((route) => route.hosts.map((name) => fqdn(name, profile.baseDomain))))
+  .filter((name, index, all) => all.indexOf(name) === index)
   .sort();

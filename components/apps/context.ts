@@ -1,10 +1,11 @@
 import type { Profile } from "../config/profile";
+import type { SecretSource } from "../platform/secret-sync";
 import { callersOf } from "./catalogue";
 import type { RenderContext } from "./render";
 import type { WorkloadSpec } from "./spec";
 
 /** What the renderer needs to know about the stack for one workload of the profile's selection. */
-export function renderContextFor(profile: Profile, spec: WorkloadSpec): RenderContext {
+export function renderContextFor(profile: Profile, spec: WorkloadSpec, secretSource: SecretSource): RenderContext {
   const selected = profile.services.workloads;
   const byName = new Map(selected.map((s) => [s.name, s]));
   return {
@@ -15,5 +16,7 @@ export function renderContextFor(profile: Profile, spec: WorkloadSpec): RenderCo
     replicaOverride: profile.replicaOverrides[spec.name],
     callers: callersOf(selected).get(spec.name) ?? [],
     required: (spec.requires ?? []).flatMap((name) => byName.get(name) ?? []),
+    secretSource,
+    argoTracking: profile.argocd.enabled,
   };
 }
