@@ -20,10 +20,11 @@ export const oryHydra: WorkloadSpec = {
     DB_USER: "hydra",
     DB_NAME: "ory-hydra",
   },
-  // DSN is postgres://hydra:<DB_PASSWORD>@postgres:5432/ory-hydra, kept whole in the secret store.
+  // DSN is postgres://hydra:<DB_PASSWORD>@postgres:5432/ory-hydra, kept whole in the secret store;
+  // SECRETS_SYSTEM encrypts Hydra's database: losing it loses every client and session.
   secrets: {
-    keys: ["DSN", "DB_PASSWORD"],
-    env: ["DSN"],
+    keys: ["DSN", "DB_PASSWORD", "SECRETS_SYSTEM"],
+    env: ["DSN", "SECRETS_SYSTEM"],
     generate: { derived: { DSN: "postgres://hydra:{{secret:DB_PASSWORD}}@{{postgres}}:5432/ory-hydra?sslmode=disable" } },
   },
   databases: [{ engine: "postgres", database: "ory-hydra", user: "hydra", passwordKey: "DB_PASSWORD" }],

@@ -39,7 +39,7 @@ describe("secrets:check against a fake Infisical API on loopback (the real SDK)"
   it("expects every key each workload declares, in its own folder, plus Argo CD's", () => {
     expect(expected.find((e) => e.path === "/ory-hydra")).toEqual({
       path: "/ory-hydra",
-      keys: ["DB_PASSWORD", "DSN"],
+      keys: ["DB_PASSWORD", "DSN", "SECRETS_SYSTEM"],
       reader: "ory-hydra",
     });
     expect(expected.map((e) => e.path)).toContain("/argocd-oidc");
@@ -50,7 +50,7 @@ describe("secrets:check against a fake Infisical API on loopback (the real SDK)"
     const report = await checkSecrets(expected, list);
     expect(report.missing).toEqual([{ path: "/faf-api", reader: "faf-api", keys: ["SECRET.KEY", "STEAM_API_KEY"] }]);
     expect(formatReport(report, "Infisical")).toContain(
-      "2 of 20 secret keys are missing in Infisical:\n  /faf-api (read by faf-api): SECRET.KEY, STEAM_API_KEY",
+      "2 of 21 secret keys are missing in Infisical:\n  /faf-api (read by faf-api): SECRET.KEY, STEAM_API_KEY",
     );
   });
 
@@ -83,7 +83,7 @@ describe("secrets:check against a fake Infisical API on loopback (the real SDK)"
     const full = await startFakeInfisical({ ...target, folders: complete });
     try {
       const ok = await runCheck("check", { ...env, INFISICAL_SITE_URL: full.url });
-      expect(ok.stdout).toContain("All 20 secret keys are present");
+      expect(ok.stdout).toContain("All 21 secret keys are present");
       expect(ok.code).toBe(0);
     } finally {
       await full.close();
