@@ -1,6 +1,7 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { stringify } from "yaml";
+import { sortDeep } from "../components/lib/hash";
 import { SECRET, type CapturedResource, type ProgramRun } from "./engine";
 
 /** Resource types that are not Kubernetes objects the program itself creates. */
@@ -103,18 +104,4 @@ function redactSecretData(inputs: Record<string, unknown>): Record<string, unkno
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** Object keys sorted at every level (arrays keep their order: it means something). */
-export function sortDeep(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortDeep);
-  if (value !== null && typeof value === "object") {
-    return Object.fromEntries(
-      Object.entries(value as Record<string, unknown>)
-        .filter(([, v]) => v !== undefined)
-        .sort(([a], [b]) => compare(a, b))
-        .map(([k, v]) => [k, sortDeep(v)]),
-    );
-  }
-  return value;
 }

@@ -1,4 +1,11 @@
-import { DATA_SERVICES, INGRESS_NAMESPACE, MONITORING_NAMESPACE, NAMESPACES } from "../lib/names";
+import {
+  DATA_SERVICES,
+  DNS_EGRESS,
+  INGRESS_NAMESPACE,
+  MONITORING_NAMESPACE,
+  namespaceSelector,
+  workloadNamespace,
+} from "../lib/names";
 import { selectorLabels } from "../lib/labels";
 import type { KubeObject } from "../lib/kube";
 import { portNamed } from "./pod";
@@ -7,15 +14,10 @@ import type { PortSpec, WorkloadSpec } from "./spec";
 /** Private ranges: "the internet" never includes the cluster, the node or the LAN. */
 export const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16"];
 
-const nsSelector = (namespace: string) => ({ matchLabels: { "kubernetes.io/metadata.name": namespace } });
 const tcp = (port: number | string) => ({ protocol: "TCP", port });
 
 function exposedPorts(spec: WorkloadSpec): PortSpec[] {
   return (spec.ports ?? []).filter((port) => port.exposed !== false);
-}
-
-function namespaceOf(spec: WorkloadSpec): string {
-  return NAMESPACES[spec.namespace ?? "apps"];
 }
 
 /**
@@ -38,7 +40,7 @@ export function networkPolicy(
   const ingress: unknown[] = [];
   if (routed.length > 0) {
     ingress.push({
-      from: [{ namespaceSelector: nsSelector(INGRESS_NAMESPACE) }],
+      from: [{ namespaceSelector: namespaceSelector(INGRESS_NAMESPACE) }],
       ports: [...new Set(routed)].sort((a, b) => a - b).map(tcp),
     });
   }
@@ -48,7 +50,7 @@ export function networkPolicy(
       from: [...callers]
         .sort((a, b) => a.name.localeCompare(b.name))
         .map((caller) => ({
-          namespaceSelector: nsSelector(namespaceOf(caller)),
+          namespaceSelector: namespaceSelector(workloadNamespace(caller)),
           podSelector: { matchLabels: selectorLabels(caller.name) },
         })),
       ports: exposed.map((port) => tcp(port.port)),
@@ -56,20 +58,12 @@ export function networkPolicy(
   }
   if (spec.metrics) {
     ingress.push({
-      from: [{ namespaceSelector: nsSelector(MONITORING_NAMESPACE) }],
+      from: [{ namespaceSelector: namespaceSelector(MONITORING_NAMESPACE) }],
       ports: [tcp(portNamed(ports, spec.metrics.port, `${spec.name}.metrics`).port)],
     });
   }
 
-  const egress: unknown[] = [
-    {
-      to: [{ namespaceSelector: nsSelector("kube-system"), podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
-      ports: [
-        { protocol: "UDP", port: 53 },
-        { protocol: "TCP", port: 53 },
-      ],
-    },
-  ];
+  const egress: unknown[] = [DNS_EGRESS];
   const dataServices = [
     ...new Set([...(spec.databases ?? []).map((db) => db.engine), ...(spec.broker ? (["rabbitmq"] as const) : [])]),
   ].sort();
@@ -78,7 +72,7 @@ export function networkPolicy(
     egress.push({
       to: [
         {
-          namespaceSelector: nsSelector(service.namespace),
+          namespaceSelector: namespaceSelector(service.namespace),
           podSelector: { matchLabels: { "app.kubernetes.io/name": service.service } },
         },
       ],
@@ -91,7 +85,7 @@ export function networkPolicy(
     egress.push({
       to: [
         {
-          namespaceSelector: nsSelector(namespaceOf(dependency)),
+          namespaceSelector: namespaceSelector(workloadNamespace(dependency)),
           podSelector: { matchLabels: selectorLabels(dependency.name) },
         },
       ],

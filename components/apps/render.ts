@@ -1,7 +1,7 @@
-import { contentHash } from "../lib/hash";
+import { contentHash, sortDeep } from "../lib/hash";
 import type { KubeObject, Rendered } from "../lib/kube";
 import { workloadLabels } from "../lib/labels";
-import { DATA_SERVICES, NAMESPACES } from "../lib/names";
+import { DATA_SERVICES, workloadNamespace } from "../lib/names";
 import { fillTemplate, fillTemplates, type TemplateContext } from "../lib/template";
 import { networkPolicy } from "./network";
 import { fileKey, jobContainer, mainContainer, podSpec, type PodInputs } from "./pod";
@@ -60,7 +60,7 @@ export function replicasFor(spec: WorkloadSpec, context: Pick<RenderContext, "en
 
 /** Renders any workload spec into its Kubernetes objects. Pure and deterministic. */
 export function renderWorkload(spec: WorkloadSpec, context: RenderContext): RenderedWorkload {
-  const namespace = NAMESPACES[spec.namespace ?? "apps"];
+  const namespace = workloadNamespace(spec);
   const tctx = templateContext(context.environment, context.baseDomain);
   // The version label goes only on what runs the image; on every other object a version bump
   // would be diff noise in each review.
@@ -288,5 +288,5 @@ function service(
 }
 
 function sortedRecord(record: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return sortDeep(record) as Record<string, string>;
 }

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createObject } from "../lib/create";
 import type { KubeObject } from "../lib/kube";
 import { platformLabels } from "../lib/labels";
-import { NAMESPACES, type NamespaceKey } from "../lib/names";
+import { DNS_EGRESS, NAMESPACES, type NamespaceKey } from "../lib/names";
 
 const TYPE = "faf:cluster:Namespaces";
 
@@ -72,20 +72,7 @@ export function isolationPolicies(namespace: string): KubeObject[] {
       spec: {
         podSelector: {},
         policyTypes: ["Egress"],
-        egress: [
-          {
-            to: [
-              {
-                namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
-                podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
-              },
-            ],
-            ports: [
-              { protocol: "UDP", port: 53 },
-              { protocol: "TCP", port: 53 },
-            ],
-          },
-        ],
+        egress: [DNS_EGRESS],
       },
     },
   ];

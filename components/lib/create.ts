@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import type { KubeObject } from "./kube";
+import { isCoreApiVersion, type KubeObject } from "./kube";
 
 type ObjectClass = new (name: string, args: never, opts: pulumi.CustomResourceOptions) => pulumi.CustomResource;
 
@@ -34,8 +34,7 @@ export function createObject(name: string, object: KubeObject, opts: pulumi.Cust
   const args = object as never;
   const Class = CORE_CLASSES[`${object.apiVersion}/${object.kind}`];
   if (Class) return new Class(name, args, opts);
-  const group = object.apiVersion.includes("/") ? object.apiVersion.split("/")[0] : "";
-  if (!group?.includes(".") || group.endsWith(".k8s.io")) {
+  if (isCoreApiVersion(object.apiVersion)) {
     throw new Error(`${name}: no typed class registered for core kind ${object.apiVersion}/${object.kind}`);
   }
   return new k8s.apiextensions.CustomResource(name, args, opts);

@@ -5,16 +5,17 @@ import { createHash } from "node:crypto";
  * whatever order their keys were written in.
  */
 export function stableStringify(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
+  return JSON.stringify(sortDeep(value));
 }
 
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
+/** The value with object keys sorted at every level and undefined entries dropped (arrays keep their order). */
+export function sortDeep(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortDeep);
   if (value !== null && typeof value === "object") {
     const entries = Object.entries(value as Record<string, unknown>)
       .filter(([, v]) => v !== undefined)
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return Object.fromEntries(entries.map(([k, v]) => [k, sortKeys(v)]));
+    return Object.fromEntries(entries.map(([k, v]) => [k, sortDeep(v)]));
   }
   return value;
 }

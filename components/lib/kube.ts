@@ -16,3 +16,14 @@ export interface Rendered {
   role: string;
   object: KubeObject;
 }
+
+/** The API group of an apiVersion: `""` for the core group (`v1`). */
+export function apiGroup(apiVersion: string): string {
+  return apiVersion.includes("/") ? (apiVersion.split("/")[0] ?? "") : "";
+}
+
+/** Whether an apiVersion belongs to Kubernetes itself (`v1`, `apps/v1`, `*.k8s.io`) rather than a CRD. */
+export function isCoreApiVersion(apiVersion: string): boolean {
+  const group = apiGroup(apiVersion);
+  return !group.includes(".") || group.endsWith(".k8s.io");
+}

@@ -45,6 +45,25 @@ export const DATA_SERVICES = {
 
 export type DataServiceName = keyof typeof DATA_SERVICES;
 
+/** Selects a namespace by its name (the label every namespace carries). */
+export function namespaceSelector(namespace: string) {
+  return { matchLabels: { "kubernetes.io/metadata.name": namespace } };
+}
+
+/** The NetworkPolicy egress rule that admits cluster DNS (CoreDNS in kube-system, 53 UDP and TCP). */
+export const DNS_EGRESS = {
+  to: [{ namespaceSelector: namespaceSelector("kube-system"), podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+  ports: [
+    { protocol: "UDP", port: 53 },
+    { protocol: "TCP", port: 53 },
+  ],
+};
+
+/** The namespace a workload runs in. */
+export function workloadNamespace(spec: { namespace?: NamespaceKey }): NamespaceName {
+  return NAMESPACES[spec.namespace ?? "apps"];
+}
+
 const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** True when `name` is a valid DNS-1123 label (Service, Namespace and most object names). */

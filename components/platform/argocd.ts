@@ -7,7 +7,7 @@ import type { Profile } from "../config/profile";
 import { createObject } from "../lib/create";
 import type { KubeObject } from "../lib/kube";
 import { platformLabels } from "../lib/labels";
-import { NAMESPACES } from "../lib/names";
+import { NAMESPACES, workloadNamespace } from "../lib/names";
 import { fqdn } from "../lib/template";
 import { pinnedChart } from "./charts";
 import { infisicalStaticSecret, type SecretSource } from "./secret-sync";
@@ -124,7 +124,7 @@ export function argocdProject(input: ArgoInput): KubeObject {
  * Pulumi applies, Argo CD only shows health, logs, events and drift (docs/decisions/008). Pure.
  */
 export function argocdApplication(spec: WorkloadSpec, input: ArgoInput): KubeObject {
-  const namespace = NAMESPACES[spec.namespace ?? "apps"];
+  const namespace = workloadNamespace(spec);
   return {
     apiVersion: "argoproj.io/v1alpha1",
     kind: "Application",

@@ -1,11 +1,10 @@
-import type { KubeObject } from "../lib/kube";
+import { apiGroup, type KubeObject } from "../lib/kube";
 
 export const TRACKING_ANNOTATION = "argocd.argoproj.io/tracking-id";
 
 /** The annotation value by which Argo CD counts an object as part of an application. */
 export function trackingId(app: string, object: KubeObject): string {
-  const group = object.apiVersion.includes("/") ? (object.apiVersion.split("/")[0] ?? "") : "";
-  return `${app}:${group}/${object.kind}:${object.metadata.namespace ?? ""}/${object.metadata.name}`;
+  return `${app}:${apiGroup(object.apiVersion)}/${object.kind}:${object.metadata.namespace ?? ""}/${object.metadata.name}`;
 }
 
 /** The same object, annotated as part of `app`. */

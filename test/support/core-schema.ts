@@ -18,10 +18,7 @@ function modulePath(apiVersion: string, kind: string): string {
   return join(packageDir, apiVersion, kind);
 }
 
-export function isCoreApiVersion(apiVersion: string): boolean {
-  const group = apiVersion.includes("/") ? apiVersion.split("/")[0]! : "";
-  return group === "" || !group.includes(".") || group.endsWith(".k8s.io");
-}
+export { isCoreApiVersion } from "../../components/lib/kube";
 
 interface ModelClass {
   new (data: unknown): { validate(): void };
