@@ -16,6 +16,11 @@ import { fqdn } from "./components/lib/template";
 import { SecretStore } from "./components/platform/secrets";
 import { Traefik, traefikVolumes } from "./components/platform/traefik";
 import { ArgoCD } from "./components/platform/argocd";
+import { GeneratedPasswords } from "./components/apps/generated-secret";
+import { DataServices, restoreObjects } from "./components/data/data-services";
+import type { DataContext } from "./components/data/common";
+import { dumpYaml } from "./components/lib/yaml";
+import * as pulumi from "@pulumi/pulumi";
 
 // Settings: every value parsed and checked before the first resource exists.
 const { profile, secrets } = loadStack();
@@ -81,6 +86,42 @@ if (profile.argocd.enabled) {
   );
 }
 
+// Where no secret store is used, every password is generated once and shared: the app's Secret
+// and the data layer's copies (a broker user's credentials) hold the same value.
+const passwords =
+  secretStore.source.kind === "generated"
+    ? new GeneratedPasswords(new pulumi.ComponentResource("faf:secrets:Generated", "generated-secrets"))
+    : undefined;
+
+// Data: the databases, users, grants, vhosts and backups the selected workloads declare.
+const dataContext: DataContext = {
+  environment: profile.environment,
+  protect: profile.protectData,
+  backups: profile.backups,
+  secretSource: secretStore.source,
+  passwords,
+};
+const data = new DataServices(
+  "data",
+  {
+    workloads: profile.services.workloads,
+    services: profile.services.dataServices,
+    context: dataContext,
+    render: {
+      environment: profile.environment,
+      baseDomain: profile.baseDomain,
+      ingress: profile.ingress,
+      imagePullPolicy: profile.imagePullPolicy,
+      secretSource: secretStore.source,
+      argoTracking: false,
+    },
+    passwords,
+    after: [namespaces.byKey.infra, namespaces.byKey.apps, namespaces.byKey.ops, ...secretStore.ready],
+    claims: storage.claims,
+  },
+  { providers: [provider] },
+);
+
 // Apps: in dependency order, so each workload starts after what it requires is up.
 const workloads = new Map<string, Workload>();
 for (const spec of profile.services.workloads) {
@@ -99,6 +140,10 @@ for (const spec of profile.services.workloads) {
           traefik.chart,
           ...required,
         ],
+        // Its pods and jobs wait for its database users and grants and its broker user; the
+        // migrations Job of faf_lobby is one of `required`.
+        runAfter: data.readyFor(spec),
+        passwords,
       },
       { providers: [provider] },
     ),
@@ -110,6 +155,13 @@ export const k3sCertificateExpiry = host?.certificateExpiry ?? null;
 export const services = profile.services.workloads.map((spec) => spec.name);
 export const addedAsDependencies = profile.services.added;
 export const dataServices = profile.services.dataServices;
+/** What an admin applies to restore each database's newest dump (docs/runbooks/restore-a-database.md). */
+export const restoreManifests = Object.fromEntries(
+  Object.entries(restoreObjects(data.plan, dataContext, profile.services.dataServices)).map(([engine, object]) => [
+    engine,
+    dumpYaml(object),
+  ]),
+);
 export const namespaceNames = Object.values(NAMESPACES);
 export const publicHosts = profile.services.workloads
   .flatMap((spec) => (spec.routes ?? []).flatMap((route) => route.hosts.map((name) => fqdn(name, profile.baseDomain))))

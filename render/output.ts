@@ -1,6 +1,6 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { stringify } from "yaml";
+import { dumpYaml } from "../components/lib/yaml";
 import { sortDeep } from "../components/lib/hash";
 import { SECRET, type CapturedResource, type ProgramRun } from "./engine";
 
@@ -80,7 +80,7 @@ export function writeRender(run: ProgramRun, outDir: string): { manifests: Rende
   for (const manifest of manifests) {
     const path = join(outDir, manifest.path);
     mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, stringify(manifest.object, { lineWidth: 0, aliasDuplicateObjects: false }));
+    writeFileSync(path, dumpYaml(manifest.object));
   }
   return { manifests };
 }

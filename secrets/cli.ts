@@ -9,6 +9,7 @@ import { resolve } from "node:path";
 import { SERVICE_NAMES } from "../components/apps/catalogue";
 import { parseSettings } from "../components/config/parse";
 import { buildProfile } from "../components/config/profile";
+import { dataSecretFolders } from "../components/data/data-services";
 import { expectedSecrets } from "../components/platform/secret-sync";
 import { infisicalSite } from "../components/platform/secrets";
 import { readStackConfig, UsageError } from "../render/stack-file";
@@ -41,7 +42,10 @@ async function main(): Promise<number> {
       "set INFISICAL_CLIENT_ID and INFISICAL_CLIENT_SECRET to the machine identity's universal-auth credentials.",
     );
   }
-  const expected = expectedSecrets(profile.services.workloads, profile.argocd.enabled);
+  const expected = [
+    ...expectedSecrets(profile.services.workloads, profile.argocd.enabled),
+    ...dataSecretFolders(profile.services.dataServices),
+  ];
   const siteUrl = process.env.INFISICAL_SITE_URL ?? infisicalSite(hostAPI);
   const list = await infisicalLister({ siteUrl, projectId, environment, clientId, clientSecret });
   const report = await checkSecrets(expected, list);

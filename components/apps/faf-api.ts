@@ -44,7 +44,6 @@ export const fafApi: WorkloadSpec = {
       "DATABASE_PASSWORD",
       "GITHUB_ACCESS_TOKEN",
       "GITHUB_WEBHOOK_SECRET",
-      "LEAGUE_DATABASE_PASSWORD",
       "NODEBB_MASTER_TOKEN",
       "RABBIT_PASSWORD",
       "RECAPTCHA_SECRET",
@@ -57,6 +56,8 @@ export const fafApi: WorkloadSpec = {
       { key: "PUBLIC.KEY", path: "/pki/public.key" },
       { key: "SECRET.KEY", path: "/pki/secret.key" },
     ],
+    // One MariaDB user, one password: the league database setting reads the same key.
+    aliases: { LEAGUE_DATABASE_PASSWORD: "DATABASE_PASSWORD" },
     generate: { keyPairs: [{ privateKey: "SECRET.KEY", publicKey: "PUBLIC.KEY" }] },
   },
   volumes: [
@@ -68,7 +69,7 @@ export const fafApi: WorkloadSpec = {
   scratch: [{ mountPath: "/tmp", sizeLimit: "12Gi" }],
   databases: [
     { engine: "mariadb", database: "faf_lobby", user: "faf-java-api", passwordKey: "DATABASE_PASSWORD" },
-    { engine: "mariadb", database: "faf-league", user: "faf-java-api", passwordKey: "LEAGUE_DATABASE_PASSWORD" },
+    { engine: "mariadb", database: "faf-league", user: "faf-java-api", passwordKey: "DATABASE_PASSWORD" },
   ],
   broker: { vhost: "/faf-core", user: "faf-api", passwordKey: "RABBIT_PASSWORD" },
   requires: ["faf-db-migrations", "ory-hydra"],

@@ -46,6 +46,31 @@ function resourceName(key: string): string {
 }
 
 /**
+ * The random passwords of a stack without a secret store, one per (owner, key). The workload's
+ * Secret and every copy a data service needs (a RabbitMQ or PostgreSQL user's credentials) read
+ * the same value, so the app's key stays the one source of truth.
+ */
+export class GeneratedPasswords {
+  private readonly values = new Map<string, pulumi.Output<string>>();
+
+  constructor(private readonly parent: pulumi.Resource) {}
+
+  password(owner: string, key: string): pulumi.Output<string> {
+    const id = `${owner}/${key}`;
+    let value = this.values.get(id);
+    if (!value) {
+      value = new random.RandomPassword(
+        `${owner}-secret-${resourceName(key)}`,
+        { length: 32, special: false },
+        { parent: this.parent },
+      ).result;
+      this.values.set(id, value);
+    }
+    return value;
+  }
+}
+
+/**
  * Creates the Secret a secret store would have synced, with every declared key generated:
  * random passwords, RSA key pairs, derived values. Values live in the (encrypted) state of a
  * laptop stack only; nothing is hard-coded.
@@ -57,16 +82,14 @@ export function createGeneratedSecret(
   namespace: string,
   context: TemplateContext,
   dependsOn: pulumi.Resource[],
+  passwords: GeneratedPasswords = new GeneratedPasswords(parent),
 ): k8s.core.v1.Secret {
   const plan = generationPlan(spec, context);
   const values = new Map<string, pulumi.Output<string>>();
   const keyPairs = new Map<string, tls.PrivateKey>();
   for (const item of plan) {
     if (item.kind === "password") {
-      values.set(
-        item.key,
-        new random.RandomPassword(`${name}-secret-${resourceName(item.key)}`, { length: 32, special: false }, { parent }).result,
-      );
+      values.set(item.key, passwords.password(spec.name, item.key));
     } else if (item.kind === "private-key" || item.kind === "public-key") {
       let pair = keyPairs.get(item.pair);
       if (!pair) {

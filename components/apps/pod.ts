@@ -104,6 +104,12 @@ function containerBase(
   const { spec } = inputs;
   const fileKeys = new Set((spec.secrets?.files ?? []).map((f) => f.key));
   const secretEnv = spec.secrets?.env ?? (spec.secrets?.keys ?? []).filter((key) => !fileKeys.has(key));
+  const aliases = Object.entries(spec.secrets?.aliases ?? {});
+  for (const [name, key] of aliases) {
+    if (!(spec.secrets?.keys ?? []).includes(key)) {
+      throw new Error(`${spec.name}.secrets.aliases.${name}: "${key}" is not one of the workload's secret keys`);
+    }
+  }
   return {
     image: imageRef(image, inputs.environment),
     imagePullPolicy: inputs.imagePullPolicy,
@@ -111,11 +117,10 @@ function containerBase(
     ...(args ? { args } : {}),
     envFrom: inputs.envConfigMap ? [{ configMapRef: { name: inputs.envConfigMap } }] : undefined,
     env:
-      secretEnv.length > 0
-        ? [...secretEnv].sort().map((key) => ({
-            name: key,
-            valueFrom: { secretKeyRef: { name: inputs.secretName, key } },
-          }))
+      secretEnv.length + aliases.length > 0
+        ? [...secretEnv.map((key) => [key, key] as const), ...aliases]
+            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+            .map(([name, key]) => ({ name, valueFrom: { secretKeyRef: { name: inputs.secretName, key } } }))
         : undefined,
     resources: {
       requests: { cpu: resources.requests.cpu, memory: resources.requests.memory },

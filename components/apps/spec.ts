@@ -138,6 +138,11 @@ export interface SecretSpec {
   /** Keys projected as files (key files, certificates). */
   files?: { key: string; path: string }[];
   /**
+   * Environment variables that read a declared key under another name. A database user has one
+   * password, even where the app reads it through two settings (faf-api's league database).
+   */
+  aliases?: Record<string, string>;
+  /**
    * Where no secret store is used (a laptop), every key is generated: a random password unless
    * listed here. `keyPairs` name an RSA private/public key pair in PEM; `derived` keys are
    * templates over other keys (`{{secret:DB_PASSWORD}}`) and the usual placeholders.
@@ -168,12 +173,18 @@ export interface DatabaseSpec {
   user: string;
   /** The key of this workload's Secret that holds the password. */
   passwordKey: string;
+  /** MariaDB privileges on the database. @default ["ALL PRIVILEGES"] */
+  privileges?: string[];
+  /** MariaDB privileges on every database (`*.*`), with the reason: replication for change capture. */
+  serverPrivileges?: { privileges: string[]; reason: string };
 }
 
 export interface BrokerSpec {
   vhost: string;
   user: string;
   passwordKey: string;
+  /** Exchanges this workload publishes to; the data layer declares them (durable) in `vhost`. */
+  exchanges?: { name: string; type: "topic" | "direct" | "fanout" | "headers" }[];
 }
 
 export type ProbeCheck = { http: { port: string; path: string } } | { tcp: { port: string } } | { exec: string[] };

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createObject } from "../lib/create";
 import type { KubeObject } from "../lib/kube";
 import { platformLabels } from "../lib/labels";
-import { DNS_EGRESS, NAMESPACES, type NamespaceKey } from "../lib/names";
+import { DNS_EGRESS, NAMESPACES, namespaceSelector, type NamespaceKey } from "../lib/names";
 
 const TYPE = "faf:cluster:Namespaces";
 
@@ -27,6 +27,12 @@ export const POD_SECURITY: Record<NamespaceKey, { level: "restricted" | "baselin
 
 /** Namespaces whose traffic is denied unless a policy admits it (FAF's own). */
 export const DEFAULT_DENY: readonly NamespaceKey[] = ["apps", "infra", "ops"];
+
+/**
+ * Namespaces whose pods may talk to each other freely: faf-infra holds only the data services
+ * and their own jobs (setup, backups, the operator's backup pods, whose labels it chooses).
+ */
+export const OPEN_INSIDE: readonly NamespaceKey[] = ["infra"];
 
 /** The Namespace objects, one per entry of {@link NAMESPACES}, labelled for Pod Security Admission. */
 export function namespaceObjects(): { key: NamespaceKey; object: KubeObject }[] {
@@ -56,9 +62,20 @@ export function namespaceObjects(): { key: NamespaceKey; object: KubeObject }[] 
 }
 
 /** Deny all traffic in a namespace, then admit DNS: workloads open what they need themselves. */
-export function isolationPolicies(namespace: string): KubeObject[] {
+export function isolationPolicies(namespace: string, openInside = false): KubeObject[] {
   const labels = platformLabels("network");
+  const inside = [{ namespaceSelector: namespaceSelector(namespace), podSelector: {} }];
   return [
+    ...(openInside
+      ? [
+          {
+            apiVersion: "networking.k8s.io/v1",
+            kind: "NetworkPolicy",
+            metadata: { name: "allow-same-namespace", namespace, labels },
+            spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"], ingress: [{ from: inside }], egress: [{ to: inside }] },
+          },
+        ]
+      : []),
     {
       apiVersion: "networking.k8s.io/v1",
       kind: "NetworkPolicy",
@@ -93,7 +110,7 @@ export class Namespaces extends pulumi.ComponentResource {
       const namespace = createObject(`${name}-${object.metadata.name}`, object, { parent: this, protect: args.protect });
       byKey[key] = namespace;
       if (!DEFAULT_DENY.includes(key)) continue;
-      for (const policy of isolationPolicies(object.metadata.name)) {
+      for (const policy of isolationPolicies(object.metadata.name, OPEN_INSIDE.includes(key))) {
         createObject(`${name}-${object.metadata.name}-${policy.metadata.name}`, policy, { parent: this, dependsOn: [namespace] });
       }
     }

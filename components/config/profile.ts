@@ -34,6 +34,8 @@ export interface Profile {
   behindCloudflare: boolean;
   access: Settings["access"];
   argocd: Settings["argocd"];
+  /** Nightly dumps of the databases, and ZFS snapshots before data-service changes (a provisioned host only). */
+  backups: Settings["backups"];
   /** Tags are pinned, so a node keeps what it pulled; see docs/decisions/003. */
   imagePullPolicy: "IfNotPresent";
   /** Protect data-bearing objects from deletion and replacement (real data lives there). */
@@ -63,6 +65,7 @@ export function buildProfile(settings: Settings): Profile {
     behindCloudflare: settings.behindCloudflare,
     access: settings.access,
     argocd: settings.argocd,
+    backups: { ...settings.backups, zfsSnapshots: settings.backups.zfsSnapshots && settings.host !== undefined },
   };
 }
 

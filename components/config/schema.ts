@@ -16,6 +16,9 @@ const datasetName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]*(\/[A-Za-z0-9]
   message: "expected a dataset path such as faf/data",
 });
 
+/** Five cron fields (minute hour day-of-month month day-of-week), such as `30 3 * * *`. */
+const cronSchedule = z.string().regex(/^(\S+\s+){4}\S+$/, { message: 'expected five cron fields such as "30 3 * * *"' });
+
 /** Stands for a secret setting's value in the parsed settings; the value itself stays an Output. */
 export const SECRET_VALUE = "[secret]";
 /** Settings that hold secrets: read only with `requireSecret`, refused in plaintext. */
@@ -126,6 +129,23 @@ export function settingsSchema(serviceNames: readonly string[]) {
       /** The Traefik entry points sit behind Cloudflare: trust proxy protocol and forwarded headers from its ranges only. */
       behindCloudflare: z.boolean().default(false),
       /** Argo CD: a read-only view of every workload (health, logs, events, drift) behind FAF's login. */
+      /**
+       * Logical backups of MariaDB, PostgreSQL and MongoDB, written to the `backups-<engine>`
+       * volumes (datasets `<dataPath>/backups-<engine>`). See docs/runbooks/restore-a-database.md.
+       */
+      backups: z
+        .strictObject({
+          /** Cron schedule (cluster time zone, UTC on FAF's hosts) of the nightly dumps. */
+          schedule: cronSchedule.default("30 3 * * *"),
+          /** Days a dump is kept before the next backup run deletes it. */
+          retentionDays: z.int().min(1).max(365).default(14),
+          /**
+           * On a provisioned host: snapshot the data services' datasets (`@pulumi-<time>`) before
+           * `pulumi up` changes one of them. Ignored where no host is provisioned.
+           */
+          zfsSnapshots: z.boolean().default(true),
+        })
+        .default({ schedule: "30 3 * * *", retentionDays: 14, zfsSnapshots: true }),
       argocd: z
         .strictObject({
           enabled: z.boolean().default(true),

@@ -1,9 +1,16 @@
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 
+/** A chart from a Helm repository (`repo`) or an OCI registry (`chart` is an `oci://` reference). */
+export interface ChartPin {
+  chart: string;
+  version: string;
+  repo?: string;
+}
+
 /**
- * Every upstream chart the platform installs, pinned: version and repository in one place
- * (docs/decisions/001 and 007 say why these versions).
+ * Every upstream chart the program installs, pinned: version and repository in one place
+ * (docs/decisions/001, 007 and 011 say why these versions).
  */
 export const CHARTS = {
   traefik: { chart: "traefik", version: "41.3.0", repo: "https://traefik.github.io/charts" },
@@ -14,9 +21,31 @@ export const CHARTS = {
     version: "v0.11.5",
     repo: "https://dl.cloudsmith.io/public/infisical/helm-charts/helm/charts/",
   },
-} as const;
+  // The CRDs come from their own chart so that removing the operator never deletes a MariaDB.
+  mariadbOperatorCrds: { chart: "oci://ghcr.io/mariadb-operator/charts/mariadb-operator-crds", version: "26.6.0" },
+  mariadbOperator: { chart: "oci://ghcr.io/mariadb-operator/charts/mariadb-operator", version: "26.6.0" },
+  // Issues the RabbitMQ topology operator's webhook certificate (its upstream-supported path).
+  certManager: { chart: "cert-manager", version: "v1.21.1", repo: "https://charts.jetstack.io" },
+} as const satisfies Record<string, ChartPin>;
 
 export type ChartKey = keyof typeof CHARTS;
+
+/**
+ * Upstream release manifests, pinned by version in the URL. The RabbitMQ operators publish no
+ * first-party Helm chart; their release manifests are the supported install.
+ */
+export const MANIFESTS = {
+  rabbitmqClusterOperator: {
+    version: "v2.22.3",
+    url: "https://github.com/rabbitmq/cluster-operator/releases/download/v2.22.3/cluster-operator.yml",
+  },
+  rabbitmqTopologyOperator: {
+    version: "v1.20.1",
+    url: "https://github.com/rabbitmq/messaging-topology-operator/releases/download/v1.20.1/messaging-topology-operator-with-certmanager.yaml",
+  },
+} as const;
+
+export type ManifestKey = keyof typeof MANIFESTS;
 
 /** A Chart v4 of one of the pinned upstream charts, in `namespace`, with `values`. */
 export function pinnedChart(
@@ -26,6 +55,15 @@ export function pinnedChart(
   values: Record<string, unknown>,
   opts: pulumi.CustomResourceOptions,
 ): k8s.helm.v4.Chart {
-  const { chart, version, repo } = CHARTS[key];
-  return new k8s.helm.v4.Chart(name, { chart, version, repositoryOpts: { repo }, namespace, values }, opts);
+  const pin: ChartPin = CHARTS[key];
+  return new k8s.helm.v4.Chart(
+    name,
+    { chart: pin.chart, version: pin.version, ...(pin.repo ? { repositoryOpts: { repo: pin.repo } } : {}), namespace, values },
+    opts,
+  );
+}
+
+/** One of the pinned upstream release manifests, applied as it is published. */
+export function pinnedManifest(name: string, key: ManifestKey, opts: pulumi.ComponentResourceOptions): k8s.yaml.v2.ConfigFile {
+  return new k8s.yaml.v2.ConfigFile(name, { file: MANIFESTS[key].url }, opts);
 }

@@ -20,7 +20,7 @@ describe("storage objects", () => {
   });
 
   it("puts every PV at FAF's path with its size, pinned to the storage node and bound to its own claim", () => {
-    expect(volumes).toHaveLength(16);
+    expect(volumes).toHaveLength(19);
     const replays = volumes.find((v) => v.key === "faf-replays")!;
     expect(replays.pv.spec).toMatchObject({
       capacity: { storage: "500Gi" },
@@ -63,7 +63,7 @@ describe("Storage component", () => {
     const data = resources.filter(
       (r) => r.parent === "prod-storage" && (r.type.endsWith(":PersistentVolume") || r.type.endsWith(":PersistentVolumeClaim")),
     );
-    expect(data).toHaveLength(32);
+    expect(data).toHaveLength(38);
     for (const r of data) expect(r.options, r.name).toMatchObject({ protect: true, retainOnDelete: true });
   });
 

@@ -33,6 +33,7 @@ describe("stack settings", () => {
         tls: { mode: "self-signed" },
         behindCloudflare: false,
         access: { adminGroups: [], maintainerGroups: [] },
+        backups: { schedule: "30 3 * * *", retentionDays: 14, zfsSnapshots: true },
         argocd: {
           enabled: true,
           oidcClientId: "argocd",

@@ -17,9 +17,9 @@ const host = {
 const shellcheckAvailable = toolAvailable("shellcheck");
 
 describe("storage table on the host", () => {
-  it("gives every one of FAF's 16 volumes a dataset under the parent and a mountpoint under the data path", () => {
+  it("gives every one of FAF's 16 volumes and the 3 backup volumes a dataset under the parent and a mountpoint under the data path", () => {
     const table = datasetTable(host);
-    expect(table).toHaveLength(16);
+    expect(table).toHaveLength(19);
     expect(table.map((r) => r.volume).sort()).toEqual(Object.keys(VOLUMES).sort());
     expect(table.find((r) => r.volume === "faf-featured-mods")).toMatchObject({
       dataset: "tank/faf/data/legacy-featured-mod-files",

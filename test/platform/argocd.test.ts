@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { parse } from "yaml";
 import { describe, expect, inject, it } from "vitest";
+import { SERVICE_NAMES } from "../../components/apps/catalogue";
 import { fafApi } from "../../components/apps/faf-api";
 import { argocdApplication, argocdIngressRoute, argocdValues, rbacPolicy } from "../../components/platform/argocd";
 import { readManifests, readResources } from "../support/stacks";
@@ -84,14 +85,22 @@ describe("prod render", () => {
     const apps = readManifests(dir())
       .filter((m) => m.object.kind === "Application")
       .map((m) => m.object.metadata.name);
-    expect(apps.sort()).toEqual(["faf-api", "faf-content", "faf-db-migrations", "faf-replay-server", "ory-hydra"]);
+    // One Application per workload the prod stack selects (all of them); none for the data layer.
+    expect(apps.sort()).toEqual([...SERVICE_NAMES].sort());
   });
 
-  it("installs the pinned Traefik, Argo CD and Infisical operator charts", () => {
+  it("installs the pinned Traefik, Argo CD, Infisical, mariadb-operator and cert-manager charts", () => {
     const charts = readResources(dir())
       .filter((r) => r.type === "kubernetes:helm.sh/v4:Chart")
       .map((r) => `${String(r.inputs.chart)}@${String(r.inputs.version)}`)
       .sort();
-    expect(charts).toEqual(["argo-cd@10.1.1", "secrets-operator@v0.11.5", "traefik@41.3.0"]);
+    expect(charts).toEqual([
+      "argo-cd@10.1.1",
+      "cert-manager@v1.21.1",
+      "oci://ghcr.io/mariadb-operator/charts/mariadb-operator-crds@26.6.0",
+      "oci://ghcr.io/mariadb-operator/charts/mariadb-operator@26.6.0",
+      "secrets-operator@v0.11.5",
+      "traefik@41.3.0",
+    ]);
   });
 });

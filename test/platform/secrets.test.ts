@@ -17,7 +17,9 @@ describe("secret generation plan", () => {
     const plan = generationPlan(fafApi, ctx);
     expect(plan.find((p) => p.key === "SECRET.KEY")).toEqual({ key: "SECRET.KEY", kind: "private-key", pair: "SECRET.KEY" });
     expect(plan.find((p) => p.key === "PUBLIC.KEY")).toEqual({ key: "PUBLIC.KEY", kind: "public-key", pair: "SECRET.KEY" });
-    expect(plan.filter((p) => p.kind === "password")).toHaveLength(11);
+    // LEAGUE_DATABASE_PASSWORD is an alias of DATABASE_PASSWORD (one user, one password), not a key.
+    expect(plan.filter((p) => p.kind === "password")).toHaveLength(10);
+    expect(plan.map((p) => p.key)).not.toContain("LEAGUE_DATABASE_PASSWORD");
   });
 
   it("derives Hydra's DSN from its generated database password and the in-cluster host", () => {
@@ -69,10 +71,14 @@ describe("prod render", () => {
 
   it("syncs a Secret for every workload that reads secrets, and creates no application Secret itself", () => {
     const manifests = readManifests(dir());
-    const syncs = manifests
-      .filter((m) => m.object.kind === "InfisicalStaticSecret" && m.object.metadata.namespace === "faf-apps")
-      .map((m) => m.object.metadata.name);
+    const inApps = manifests.filter(
+      (m) => m.object.kind === "InfisicalStaticSecret" && m.object.metadata.namespace === "faf-apps",
+    );
+    // A workload's own sync, or a copy of one of its passwords for the broker (named by its annotation).
+    const copies = inApps.filter((m) => (m.object.metadata as any).annotations?.["faforever.com/password-from"]);
+    const syncs = inApps.filter((m) => !copies.includes(m)).map((m) => m.object.metadata.name);
     expect(syncs.sort()).toEqual(withSecrets.map((s) => s.name).sort());
+    expect(copies.map((m) => m.object.metadata.name).every((name) => name.startsWith("rabbitmq-user-"))).toBe(true);
     expect(manifests.filter((m) => m.object.kind === "Secret").map((m) => m.object.metadata.name)).toEqual([]);
   });
 
@@ -114,7 +120,9 @@ describe("local render", () => {
       readResources(dir())
         .filter((r) => r.type === "tls:index/privateKey:PrivateKey")
         .map((r) => r.inputs),
-    ).toEqual([{ algorithm: "RSA", rsaBits: 2048 }]);
+    ).toEqual(
+      withSecrets.flatMap((spec) => spec.secrets?.generate?.keyPairs ?? []).map(() => ({ algorithm: "RSA", rsaBits: 2048 })),
+    );
   });
 
   it("has no Infisical objects", () => {

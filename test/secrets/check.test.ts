@@ -4,12 +4,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CATALOGUE } from "../../components/apps/catalogue";
+import { dataSecretFolders } from "../../components/data/data-services";
 import { expectedSecrets } from "../../components/platform/secret-sync";
 import { checkSecrets, formatReport, infisicalLister } from "../../secrets/check";
 import { ROOT } from "../support/cli";
 import { startFakeInfisical, type FakeInfisical } from "./fake-infisical";
 
-const expected = expectedSecrets(CATALOGUE, true);
+const expected = [...expectedSecrets(CATALOGUE, true), ...dataSecretFolders(["mariadb", "mongodb", "postgres", "rabbitmq"])];
+const total = expected.reduce((n, e) => n + e.keys.length, 0);
 const complete = Object.fromEntries(expected.map((e) => [e.path, e.keys]));
 const target = { projectId: "11111111-2222-3333-4444-555555555555", environment: "prod", clientId: "id", clientSecret: "secret" };
 
@@ -43,6 +45,12 @@ describe("secrets:check against a fake Infisical API on loopback (the real SDK)"
       reader: "ory-hydra",
     });
     expect(expected.map((e) => e.path)).toContain("/argocd-oidc");
+    // The data services' own folders: their root passwords, as FAF keeps them today.
+    expect(expected.filter((e) => ["/mariadb", "/postgres", "/mongodb"].includes(e.path)).map((e) => e.keys)).toEqual([
+      ["MARIADB_ROOT_PASSWORD"],
+      ["POSTGRES_PASSWORD"],
+      ["MONGO_INITDB_ROOT_PASSWORD"],
+    ]);
   });
 
   it("reports exactly the missing keys, by folder and reader", async () => {
@@ -50,7 +58,7 @@ describe("secrets:check against a fake Infisical API on loopback (the real SDK)"
     const report = await checkSecrets(expected, list);
     expect(report.missing).toEqual([{ path: "/faf-api", reader: "faf-api", keys: ["SECRET.KEY", "STEAM_API_KEY"] }]);
     expect(formatReport(report, "Infisical")).toContain(
-      "2 of 21 secret keys are missing in Infisical:\n  /faf-api (read by faf-api): SECRET.KEY, STEAM_API_KEY",
+      `2 of ${total} secret keys are missing in Infisical:\n  /faf-api (read by faf-api): SECRET.KEY, STEAM_API_KEY`,
     );
   });
 
@@ -83,7 +91,7 @@ describe("secrets:check against a fake Infisical API on loopback (the real SDK)"
     const full = await startFakeInfisical({ ...target, folders: complete });
     try {
       const ok = await runCheck("check", { ...env, INFISICAL_SITE_URL: full.url });
-      expect(ok.stdout).toContain("All 21 secret keys are present");
+      expect(ok.stdout).toContain(`All ${total} secret keys are present`);
       expect(ok.code).toBe(0);
     } finally {
       await full.close();

@@ -11,7 +11,11 @@ const PINNED_IMAGE = /^[a-z0-9./_-]+:(v?\d+(\.\d+)*([.-][0-9A-Za-z.]+)*)(@sha256
 function podSpecs(manifests: RenderedObject[]) {
   return manifests
     .filter((m) => WORKLOAD_KINDS.has(m.object.kind))
-    .map((m) => ({ m, pod: (m.object as any).spec.template.spec, long: m.object.kind !== "Job" && m.object.kind !== "CronJob" }));
+    .map((m) => {
+      const spec = (m.object as any).spec;
+      const template = m.object.kind === "CronJob" ? spec.jobTemplate.spec.template : spec.template;
+      return { m, template, pod: template.spec, long: m.object.kind !== "Job" && m.object.kind !== "CronJob" };
+    });
 }
 
 describe.each(STACKS)("stack %s", (stack) => {
@@ -70,8 +74,12 @@ describe.each(STACKS)("stack %s", (stack) => {
     for (const { m, pod, long } of podSpecs(readManifests(dir()))) {
       if (!long) continue;
       for (const c of pod.containers) {
-        expect(c.readinessProbe, `${m.file} readiness`).toBeTruthy();
-        expect(c.livenessProbe, `${m.file} liveness`).toBeTruthy();
+        // A container without ports (a queue worker) serves nothing: no readiness to report, and
+        // any probe it has must be a command, which the port check below enforces.
+        if ((c.ports ?? []).length > 0) {
+          expect(c.readinessProbe, `${m.file} readiness`).toBeTruthy();
+          expect(c.livenessProbe, `${m.file} liveness`).toBeTruthy();
+        }
         const declared = new Set((c.ports ?? []).flatMap((p: any) => [p.name, p.containerPort]));
         for (const probe of [c.startupProbe, c.livenessProbe, c.readinessProbe].filter(Boolean)) {
           const port = probe.httpGet?.port ?? probe.tcpSocket?.port;
@@ -106,8 +114,8 @@ describe.each(STACKS)("stack %s", (stack) => {
       .filter((m) => m.object.kind === "NetworkPolicy")
       .map((m) => m.object as any)
       .filter((p) => Object.keys(p.spec.podSelector.matchLabels ?? {}).length > 0);
-    for (const { m } of podSpecs(manifests)) {
-      const labels = (m.object as any).spec.template.metadata.labels as Record<string, string>;
+    for (const { m, template } of podSpecs(manifests)) {
+      const labels = template.metadata.labels as Record<string, string>;
       const policy = policies.find(
         (p) =>
           p.metadata.namespace === m.object.metadata.namespace &&
@@ -222,11 +230,14 @@ describe("host steps", () => {
 });
 
 describe("prod storage", () => {
-  it("has 16 retained PersistentVolumes at FAF's paths and sizes, claims in their namespaces, all protected", () => {
+  it("has FAF's 16 volumes and 3 backup volumes retained at their paths, claims in their namespaces, all protected", () => {
     const dir = join(inject("renderDir"), "prod");
     const manifests = readManifests(dir);
     const pvs = manifests.filter((m) => m.object.kind === "PersistentVolume").map((m) => m.object as any);
-    expect(pvs).toHaveLength(16);
+    expect(pvs).toHaveLength(19);
+    expect(pvs.map((pv) => pv.metadata.name)).toEqual(
+      expect.arrayContaining(["backups-mariadb", "backups-postgres", "backups-mongodb"]),
+    );
     for (const pv of pvs) {
       expect(pv.spec.persistentVolumeReclaimPolicy).toBe("Retain");
       expect(pv.spec.local.path).toMatch(/^\/opt\/faf\/data\/[a-z0-9-]+$/);
@@ -235,11 +246,12 @@ describe("prod storage", () => {
       "/opt/faf/data/legacy-featured-mod-files",
     );
     const claims = manifests.filter((m) => m.object.kind === "PersistentVolumeClaim");
-    expect(claims.map((m) => `${String(m.object.metadata.namespace)}/${m.object.metadata.name}`)).toContain(
-      "faf-infra/mariadb-pvc",
+    // The operators' StatefulSets adopt these claims (`<template>-<statefulset>-0`), bound to FAF's volumes.
+    expect(claims.map((m) => `${String(m.object.metadata.namespace)}/${m.object.metadata.name}`)).toEqual(
+      expect.arrayContaining(["faf-infra/storage-mariadb-0", "faf-apps/persistence-rabbitmq-server-0", "faf-infra/postgres-pvc"]),
     );
     const options = readResources(dir).filter((r) => /PersistentVolume(Claim)?$/.test(r.type));
-    expect(options).toHaveLength(32);
+    expect(options).toHaveLength(38);
     for (const r of options) expect(r.options).toMatchObject({ protect: true, retainOnDelete: true });
   });
 });
@@ -299,13 +311,29 @@ describe.each(STACKS)("stack %s references", (stack) => {
 
   it("selects pods with every Service, and exposes no NodePort", () => {
     const all = manifests();
-    const podLabels = podSpecs(all).map(({ m }) => ({
+    const podLabels = podSpecs(all).map(({ m, template }) => ({
       ns: m.object.metadata.namespace,
-      labels: (m.object as any).spec.template.metadata.labels,
+      labels: template.metadata.labels,
     }));
+    // Services an operator creates for a custom resource: `<kind>/<namespace>/<name>` -> the Service it makes.
+    const operatorMade = all.flatMap((m) =>
+      m.object.kind === "MariaDB" || m.object.kind === "RabbitmqCluster"
+        ? [`${m.object.metadata.namespace}/${m.object.metadata.name}`]
+        : [],
+    );
+    const rendered = all
+      .filter((m) => m.object.kind === "Service")
+      .map((m) => `${m.object.metadata.namespace}/${m.object.metadata.name}`);
     for (const service of all.filter((m) => m.object.kind === "Service")) {
       const spec = (service.object as any).spec;
       expect(spec.type, service.file).not.toBe("NodePort");
+      if (spec.type === "ExternalName") {
+        // A stable name must lead to a Service of this stack, never to nowhere.
+        const [name, namespace] = String(spec.externalName).split(".");
+        expect([...rendered, ...operatorMade], `${service.file} -> ${spec.externalName}`).toContain(`${namespace}/${name}`);
+        continue;
+      }
+      expect(spec.selector, `${service.file} has no selector`).toBeTruthy();
       const selected = podLabels.some(
         (p) =>
           p.ns === service.object.metadata.namespace && Object.entries(spec.selector ?? {}).every(([k, v]) => p.labels[k] === v),
@@ -316,7 +344,12 @@ describe.each(STACKS)("stack %s references", (stack) => {
 
   it("keeps secrets out of ConfigMaps", () => {
     // Keys that only look like secrets, each with the reason.
-    const notSecrets: Record<string, string> = { STRATEGIES_ACCESS_TOKEN: "Hydra's token format (jwt), not a token" };
+    const notSecrets: Record<string, string> = {
+      STRATEGIES_ACCESS_TOKEN: "Hydra's token format (jwt), not a token",
+      HYDRA_TOKEN_ISSUER: "the issuer URL tokens must name, not a token",
+      IRC_TOKEN_TTL: "how long an IRC token lives, in seconds",
+      PASSWORD_RESET_URL: "the website's password reset page",
+    };
     for (const m of manifests().filter((x) => x.object.kind === "ConfigMap")) {
       for (const [key, value] of Object.entries((m.object as any).data ?? {})) {
         if (!(key in notSecrets)) expect(key, m.file).not.toMatch(/PASSWORD|SECRET|TOKEN|PRIVATE/i);

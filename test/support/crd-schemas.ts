@@ -161,6 +161,7 @@ export const InfisicalStaticSecret = infisical(
           metadata: z
             .strictObject({ labels: z.record(z.string(), z.string()), annotations: z.record(z.string(), z.string()) })
             .optional(),
+          template: z.strictObject({ engineVersion: z.literal("v1"), data: z.record(z.string(), z.string()) }).optional(),
         }),
       )
       .min(1),
@@ -206,6 +207,164 @@ export const Application = argo(
   }),
 );
 
+// mariadb-operator 26.6 (`k8s.mariadb.com/v1alpha1`), the fields the program uses.
+function mariadb<K extends string, S extends z.ZodType>(kind: K, spec: S) {
+  return z.strictObject({ apiVersion: z.literal("k8s.mariadb.com/v1alpha1"), kind: z.literal(kind), metadata, spec });
+}
+const mariaDbRef = z.strictObject({
+  name: z.string().min(1),
+  namespace: z.string().optional(),
+  waitForIt: z.boolean().optional(),
+});
+const secretKeyRef = z.strictObject({ name: z.string().min(1), key: z.string().min(1), generate: z.boolean().optional() });
+const cleanupPolicy = z.enum(["Skip", "Delete"]);
+const resources = z.strictObject({
+  requests: z.record(z.string(), intOrString).optional(),
+  limits: z.record(z.string(), intOrString).optional(),
+});
+
+export const MariaDB = mariadb(
+  "MariaDB",
+  z.strictObject({
+    image: z.string().regex(/^[a-z0-9./_-]+:[0-9][0-9A-Za-z.-]*$/),
+    imagePullPolicy: z.enum(["Always", "IfNotPresent", "Never"]).optional(),
+    rootPasswordSecretKeyRef: secretKeyRef,
+    port: z.number().int().optional(),
+    replicas: z.literal(1),
+    storage: z.strictObject({
+      size: intOrString,
+      storageClassName: z.string(),
+      resizeInUseVolumes: z.boolean().optional(),
+      pvcRetentionPolicy: z.strictObject({ whenDeleted: z.enum(["Retain", "Delete"]), whenScaled: z.enum(["Retain", "Delete"]) }),
+    }),
+    updateStrategy: z.strictObject({
+      type: z.enum(["ReplicasFirstPrimaryLast", "RollingUpdate", "OnDelete", "Never"]),
+      autoUpdateDataPlane: z.boolean().optional(),
+    }),
+    myCnf: z.string().startsWith("[mariadb]"),
+    timeZone: z.string().optional(),
+    resources,
+    podSecurityContext: z.record(z.string(), z.unknown()).optional(),
+    securityContext: z.record(z.string(), z.unknown()).optional(),
+    service: z.strictObject({ type: z.enum(["ClusterIP", "NodePort", "LoadBalancer"]) }).optional(),
+    inheritMetadata: z.strictObject({ labels: z.record(z.string(), z.string()).optional() }).optional(),
+  }),
+);
+
+export const Database = mariadb(
+  "Database",
+  z.strictObject({
+    mariaDbRef,
+    name: z.string().min(1),
+    characterSet: z.string(),
+    collate: z.string(),
+    cleanupPolicy,
+  }),
+);
+
+export const MariaDBUser = mariadb(
+  "User",
+  z.strictObject({
+    mariaDbRef,
+    name: z.string().min(1).max(80),
+    host: z.string().optional(),
+    passwordSecretKeyRef: secretKeyRef,
+    maxUserConnections: z.number().int().min(0).optional(),
+    cleanupPolicy,
+  }),
+);
+
+export const Grant = mariadb(
+  "Grant",
+  z.strictObject({
+    mariaDbRef,
+    username: z.string().min(1),
+    host: z.string().optional(),
+    database: z.string().min(1),
+    table: z.string().min(1),
+    privileges: z.array(z.string().regex(/^[A-Z ]+$/)).min(1),
+    grantOption: z.boolean().optional(),
+    cleanupPolicy,
+  }),
+);
+
+export const Backup = mariadb(
+  "Backup",
+  z.strictObject({
+    mariaDbRef,
+    schedule: z.strictObject({ cron: z.string().regex(/^(\S+\s+){4}\S+$/), suspend: z.boolean().optional() }),
+    maxRetention: z.string().regex(/^\d+h$/),
+    compression: z.enum(["none", "bzip2", "gzip"]).optional(),
+    storage: z.strictObject({ volume: z.strictObject({ persistentVolumeClaim: z.strictObject({ claimName: z.string() }) }) }),
+    successfulJobsHistoryLimit: z.number().int().optional(),
+    failedJobsHistoryLimit: z.number().int().optional(),
+    backoffLimit: z.number().int().optional(),
+    resources: resources.optional(),
+  }),
+);
+
+export const Restore = mariadb(
+  "Restore",
+  z.strictObject({ mariaDbRef, backupRef: z.strictObject({ name: z.string() }), backoffLimit: z.number().int().optional() }),
+);
+
+// RabbitMQ cluster operator 2.22 and messaging topology operator 1.20 (`rabbitmq.com/v1beta1`).
+function rabbitmq<K extends string, S extends z.ZodType>(kind: K, spec: S) {
+  return z.strictObject({ apiVersion: z.literal("rabbitmq.com/v1beta1"), kind: z.literal(kind), metadata, spec });
+}
+const clusterRef = z.strictObject({ name: z.string().min(1), namespace: z.string().optional() });
+
+export const RabbitmqCluster = rabbitmq(
+  "RabbitmqCluster",
+  z.strictObject({
+    replicas: z.literal(1),
+    image: z.string().regex(/^[a-z0-9./_-]+:[0-9][0-9A-Za-z.-]*$/),
+    persistence: z.strictObject({ storageClassName: z.string(), storage: intOrString }),
+    resources,
+    rabbitmq: z
+      .strictObject({ additionalPlugins: z.array(z.string()).optional(), additionalConfig: z.string().optional() })
+      .optional(),
+    service: z.strictObject({ type: z.enum(["ClusterIP", "NodePort", "LoadBalancer"]) }).optional(),
+    terminationGracePeriodSeconds: z.number().int().optional(),
+  }),
+);
+
+export const Vhost = rabbitmq(
+  "Vhost",
+  z.strictObject({ name: z.string().min(1), rabbitmqClusterReference: clusterRef, deletionPolicy: z.enum(["delete", "retain"]) }),
+);
+
+export const RabbitmqUser = rabbitmq(
+  "User",
+  z.strictObject({
+    tags: z.array(z.enum(["management", "policymaker", "monitoring", "administrator"])),
+    importCredentialsSecret: z.strictObject({ name: z.string().min(1) }),
+    rabbitmqClusterReference: clusterRef,
+  }),
+);
+
+export const Permission = rabbitmq(
+  "Permission",
+  z.strictObject({
+    vhost: z.string().min(1),
+    userReference: z.strictObject({ name: z.string().min(1) }),
+    permissions: z.strictObject({ configure: z.string(), read: z.string(), write: z.string() }),
+    rabbitmqClusterReference: clusterRef,
+  }),
+);
+
+export const Exchange = rabbitmq(
+  "Exchange",
+  z.strictObject({
+    name: z.string().min(1),
+    vhost: z.string().min(1),
+    type: z.enum(["topic", "direct", "fanout", "headers"]),
+    durable: z.boolean(),
+    autoDelete: z.boolean(),
+    rabbitmqClusterReference: clusterRef,
+  }),
+);
+
 /** The typed definition for a custom kind, by `apiVersion/kind`. */
 export const CRD_SCHEMAS: Record<string, z.ZodType> = {
   "traefik.io/v1alpha1/IngressRoute": IngressRoute,
@@ -216,6 +375,17 @@ export const CRD_SCHEMAS: Record<string, z.ZodType> = {
   "secrets.infisical.com/v1beta1/InfisicalStaticSecret": InfisicalStaticSecret,
   "argoproj.io/v1alpha1/AppProject": AppProject,
   "argoproj.io/v1alpha1/Application": Application,
+  "k8s.mariadb.com/v1alpha1/MariaDB": MariaDB,
+  "k8s.mariadb.com/v1alpha1/Database": Database,
+  "k8s.mariadb.com/v1alpha1/User": MariaDBUser,
+  "k8s.mariadb.com/v1alpha1/Grant": Grant,
+  "k8s.mariadb.com/v1alpha1/Backup": Backup,
+  "k8s.mariadb.com/v1alpha1/Restore": Restore,
+  "rabbitmq.com/v1beta1/RabbitmqCluster": RabbitmqCluster,
+  "rabbitmq.com/v1beta1/Vhost": Vhost,
+  "rabbitmq.com/v1beta1/User": RabbitmqUser,
+  "rabbitmq.com/v1beta1/Permission": Permission,
+  "rabbitmq.com/v1beta1/Exchange": Exchange,
 };
 
 export function validateCustomObject(object: Record<string, unknown>): string[] {

@@ -1,0 +1,108 @@
+import type { WorkloadSpec } from "../apps/spec";
+import { DATA_SERVICES } from "../lib/names";
+import type { DataContext } from "./common";
+import type { DataJob } from "./jobs";
+import type { DatabaseUser } from "./plan";
+
+/**
+ * MongoDB as FAF runs it today (gitops-stack `infra/mongodb`): the official image on the
+ * `mongodb` volume (subPath `data/db`, where FAF's data is), one instance; users made by an
+ * idempotent setup job per user (docs/decisions/013).
+ */
+const IMAGE = { repository: "docker.io/library/mongo", tag: "8.3.2" };
+export const MONGODB_IMAGE = `${IMAGE.repository}:${IMAGE.tag}`;
+/** The image's mongodb user. */
+const UID = 999;
+const HOST = `${DATA_SERVICES.mongodb.service}.${DATA_SERVICES.mongodb.namespace}.svc.cluster.local`;
+const PING = ["mongosh", "--quiet", "--eval", "db.adminCommand('ping').ok"];
+
+export const mongodbSpec: WorkloadSpec = {
+  name: DATA_SERVICES.mongodb.service,
+  description: "MongoDB for NodeBB (the forum)",
+  namespace: "infra",
+  controller: "StatefulSet",
+  image: IMAGE,
+  ports: [{ name: "mongodb", port: DATA_SERVICES.mongodb.port }],
+  env: { MONGO_INITDB_ROOT_USERNAME: "root" },
+  secrets: { keys: ["MONGO_INITDB_ROOT_PASSWORD"] },
+  volumes: [{ volume: "mongodb", mountPath: "/data/db", subPath: "data/db" }],
+  scratch: [{ mountPath: "/data/configdb", sizeLimit: "16Mi" }, { mountPath: "/tmp" }],
+  probes: {
+    startup: { exec: PING, periodSeconds: 5, timeoutSeconds: 30, failureThreshold: 60 },
+    readiness: { exec: PING, periodSeconds: 10, timeoutSeconds: 10 },
+    liveness: { tcp: { port: "mongodb" }, periodSeconds: 30, failureThreshold: 4 },
+  },
+  resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { memory: "2Gi" } },
+  rollout: "recreate",
+  terminationGracePeriodSeconds: 120,
+  security: { runAsUser: UID, fsGroup: UID },
+};
+
+const admin = { name: "ROOT_PASSWORD", secret: { name: "mongodb", key: "MONGO_INITDB_ROOT_PASSWORD" } } as const;
+const base = { service: "mongodb", namespace: DATA_SERVICES.mongodb.namespace, image: MONGODB_IMAGE, uid: UID };
+/** mongodump and mongorestore read the root password from a file; mongosh takes it as an argument inside the pod. */
+const LOGIN = [
+  'printf "password: %s\\n" "$ROOT_PASSWORD" > /tmp/tools.yaml',
+  `login="--host ${HOST} --username root --authenticationDatabase admin"`,
+].join("\n");
+
+/** Creates the user on its database (readWrite, plus clusterMonitor as FAF grants today), or resets its password and roles. */
+export function mongodbUserJob(user: DatabaseUser, credentials: string): DataJob {
+  const database = user.grants[0]?.database ?? user.user;
+  return {
+    ...base,
+    role: `user-${user.user}`,
+    env: [
+      admin,
+      { name: "DB_USER", value: user.user },
+      { name: "DB_NAME", value: database },
+      { name: "DB_PASSWORD", secret: { name: credentials, key: "password" } },
+    ],
+    script: [
+      LOGIN,
+      `until mongosh --quiet $login --password "$ROOT_PASSWORD" --eval 'db.adminCommand("ping").ok' >/dev/null 2>&1; do echo "waiting for ${HOST}"; sleep 2; done`,
+      `mongosh --quiet $login --password "$ROOT_PASSWORD" --eval '`,
+      "const name = process.env.DB_USER, database = process.env.DB_NAME, pwd = process.env.DB_PASSWORD;",
+      'const roles = [{ role: "readWrite", db: database }, { role: "clusterMonitor", db: "admin" }];',
+      "const target = db.getSiblingDB(database);",
+      "if (target.getUser(name)) target.updateUser(name, { pwd, roles }); else target.createUser({ user: name, pwd, roles });",
+      'print("user " + name + " on " + database);',
+      "'",
+    ].join("\n"),
+  };
+}
+
+/** Nightly: a gzip archive of every database; old archives pruned. */
+export function mongodbBackupJob(context: DataContext): DataJob {
+  return {
+    ...base,
+    role: "backup",
+    backups: "backups-mongodb",
+    env: [admin, { name: "RETENTION_DAYS", value: String(context.backups.retentionDays) }],
+    script: [
+      LOGIN,
+      "stamp=$(date -u +%Y-%m-%dT%H%M%SZ)",
+      'mongodump $login --config /tmp/tools.yaml --gzip --archive="/backups/.$stamp.archive.gz"',
+      'mv "/backups/.$stamp.archive.gz" "/backups/$stamp.archive.gz"',
+      'find /backups -maxdepth 1 -name "20*.archive.gz" -mtime "+$RETENTION_DAYS" -delete',
+      'echo "backup /backups/$stamp.archive.gz done"',
+    ].join("\n"),
+  };
+}
+
+/** What an admin applies to restore the newest (or `$BACKUP`) archive, dropping each collection first. */
+export function mongodbRestoreJob(): DataJob {
+  return {
+    ...base,
+    role: "restore",
+    backups: "backups-mongodb",
+    env: [admin, { name: "BACKUP", value: "" }],
+    script: [
+      LOGIN,
+      'archive="/backups/${BACKUP:-$(ls -1 /backups | grep "^20.*archive.gz$" | sort | tail -n 1)}"',
+      'test -f "$archive" || { echo "no backup at $archive"; exit 1; }',
+      'echo "restoring $archive"',
+      'mongorestore $login --config /tmp/tools.yaml --drop --gzip --archive="$archive"',
+    ].join("\n"),
+  };
+}

@@ -1,0 +1,117 @@
+import type { WorkloadSpec } from "../apps/spec";
+import { DATA_SERVICES } from "../lib/names";
+import type { DataContext } from "./common";
+import type { DataJob } from "./jobs";
+import type { DatabaseUser } from "./plan";
+
+/**
+ * PostgreSQL as FAF runs it today (gitops-stack `infra/postgres`): the official image on the
+ * `postgres` volume, one instance; users and databases made by idempotent setup jobs, one per
+ * user (docs/decisions/013).
+ */
+const IMAGE = { repository: "docker.io/library/postgres", tag: "17.9-bookworm" };
+export const POSTGRES_IMAGE = `${IMAGE.repository}:${IMAGE.tag}`;
+/** The image's postgres user. */
+const UID = 999;
+const HOST = `${DATA_SERVICES.postgres.service}.${DATA_SERVICES.postgres.namespace}.svc.cluster.local`;
+
+export const postgresSpec: WorkloadSpec = {
+  name: DATA_SERVICES.postgres.service,
+  description: "PostgreSQL for Hydra and Wiki.js",
+  namespace: "infra",
+  controller: "StatefulSet",
+  image: IMAGE,
+  ports: [{ name: "postgres", port: DATA_SERVICES.postgres.port }],
+  env: { POSTGRES_USER: "postgres", PGDATA: "/var/lib/postgresql/data" },
+  secrets: { keys: ["POSTGRES_PASSWORD"] },
+  volumes: [{ volume: "postgres", mountPath: "/var/lib/postgresql/data" }],
+  scratch: [{ mountPath: "/var/run/postgresql", sizeLimit: "16Mi" }, { mountPath: "/tmp" }],
+  probes: {
+    startup: { exec: ["pg_isready", "-U", "postgres", "-h", "127.0.0.1"], periodSeconds: 5, failureThreshold: 60 },
+    readiness: { exec: ["pg_isready", "-U", "postgres", "-h", "127.0.0.1"], periodSeconds: 10 },
+    liveness: { tcp: { port: "postgres" }, periodSeconds: 30, failureThreshold: 4 },
+  },
+  resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { memory: "2Gi" } },
+  // A database must never run twice on its data directory.
+  rollout: "recreate",
+  terminationGracePeriodSeconds: 120,
+  security: { runAsUser: UID, fsGroup: UID },
+};
+
+const admin = { name: "PGPASSWORD", secret: { name: "postgres", key: "POSTGRES_PASSWORD" } } as const;
+const base = { service: "postgres", namespace: DATA_SERVICES.postgres.namespace, image: POSTGRES_IMAGE, uid: UID };
+
+/**
+ * Creates the role if missing, sets its password from the app's key, creates the database
+ * owned by it if missing, grants it everything on it. Safe to run any number of times.
+ */
+export function postgresUserJob(user: DatabaseUser, credentials: string): DataJob {
+  const database = user.grants[0]?.database ?? user.user;
+  return {
+    ...base,
+    role: `user-${user.user}`,
+    env: [
+      admin,
+      { name: "PGHOST", value: HOST },
+      { name: "PGUSER", value: "postgres" },
+      { name: "DB_USER", value: user.user },
+      { name: "DB_NAME", value: database },
+      { name: "DB_PASSWORD", secret: { name: credentials, key: "password" } },
+    ],
+    script: [
+      'until pg_isready -q; do echo "waiting for $PGHOST"; sleep 2; done',
+      'psql -v ON_ERROR_STOP=1 -d postgres -v user="$DB_USER" -v db="$DB_NAME" -v password="$DB_PASSWORD" <<\'SQL\'',
+      "SELECT format('CREATE ROLE %I LOGIN', :'user') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'user')\\gexec",
+      "SELECT format('ALTER ROLE %I WITH LOGIN PASSWORD %L', :'user', :'password')\\gexec",
+      "SELECT format('CREATE DATABASE %I OWNER %I', :'db', :'user') WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = :'db')\\gexec",
+      "SELECT format('GRANT ALL PRIVILEGES ON DATABASE %I TO %I', :'db', :'user')\\gexec",
+      "SQL",
+      'echo "user $DB_USER owns database $DB_NAME"',
+    ].join("\n"),
+  };
+}
+
+/** Nightly: one custom-format dump per database plus the roles, into a dated folder; old folders pruned. */
+export function postgresBackupJob(context: DataContext): DataJob {
+  return {
+    ...base,
+    role: "backup",
+    backups: "backups-postgres",
+    env: [
+      admin,
+      { name: "PGHOST", value: HOST },
+      { name: "PGUSER", value: "postgres" },
+      { name: "RETENTION_DAYS", value: String(context.backups.retentionDays) },
+    ],
+    script: [
+      'stamp=$(date -u +%Y-%m-%dT%H%M%SZ); work="/backups/.$stamp"; mkdir -p "$work"',
+      'pg_dumpall --globals-only > "$work/globals.sql"',
+      "for db in $(psql -d postgres -Atc \"SELECT datname FROM pg_database WHERE NOT datistemplate AND datname <> 'postgres'\"); do",
+      '  pg_dump -Fc -d "$db" -f "$work/$db.dump"',
+      "done",
+      // Only a complete dump gets its final name, so a restore never reads half a backup.
+      'mv "$work" "/backups/$stamp"',
+      'find /backups -mindepth 1 -maxdepth 1 -type d -name "20*" -mtime "+$RETENTION_DAYS" -exec rm -rf {} +',
+      'echo "backup /backups/$stamp done"',
+    ].join("\n"),
+  };
+}
+
+/** What an admin applies to restore: every database of the newest (or `$BACKUP`) dump, replacing its objects. */
+export function postgresRestoreJob(): DataJob {
+  return {
+    ...base,
+    role: "restore",
+    backups: "backups-postgres",
+    env: [admin, { name: "PGHOST", value: HOST }, { name: "PGUSER", value: "postgres" }, { name: "BACKUP", value: "" }],
+    script: [
+      'dir="/backups/${BACKUP:-$(ls -1 /backups | grep "^20" | sort | tail -n 1)}"',
+      'test -d "$dir" || { echo "no backup at $dir"; exit 1; }',
+      'echo "restoring $dir"',
+      'for dump in "$dir"/*.dump; do',
+      '  db=$(basename "$dump" .dump)',
+      '  pg_restore --clean --if-exists -d "$db" "$dump"',
+      "done",
+    ].join("\n"),
+  };
+}

@@ -1,0 +1,251 @@
+import * as pulumi from "@pulumi/pulumi";
+import { STORAGE_CLASS } from "../cluster/storage";
+import { VOLUMES } from "../cluster/storage-table";
+import { createObject } from "../lib/create";
+import type { KubeObject } from "../lib/kube";
+import { DATA_SERVICES, MONITORING_NAMESPACE, NAMESPACES, namespaceSelector } from "../lib/names";
+import { pinnedChart, pinnedManifest } from "../platform/charts";
+import {
+  createCredentialCopy,
+  dataLabels,
+  readyAnnotations,
+  sized,
+  type CredentialCopy,
+  type DataContext,
+  type Peer,
+} from "./common";
+import { objectName, type BrokerExchange, type BrokerUser, type DataPlan } from "./plan";
+
+const TYPE = "faf:data:RabbitMQ";
+export const RABBITMQ_API = "rabbitmq.com/v1beta1";
+/** The official image at the version the cluster operator v2.22 deploys by default; never Bitnami. */
+export const RABBITMQ_IMAGE = "docker.io/library/rabbitmq:4.3.4-management";
+/** Where the operators' release manifests install themselves. */
+export const OPERATOR_NAMESPACE = "rabbitmq-system";
+const NAME = DATA_SERVICES.rabbitmq.service;
+const NAMESPACE = DATA_SERVICES.rabbitmq.namespace;
+const CLUSTER_REF = { name: NAME };
+export const MANAGEMENT_PORT = 15672;
+export const PROMETHEUS_PORT = 15692;
+/** Since topology operator 1.20, user-provided credential Secrets must carry this label. */
+export const TOPOLOGY_LABEL = { "rabbitmq.com/topology-operator": "true" };
+
+/** The broker: one node on FAF's `rabbitmq` volume. Pure. */
+export function rabbitmqCluster(context: DataContext): KubeObject {
+  return {
+    apiVersion: RABBITMQ_API,
+    kind: "RabbitmqCluster",
+    metadata: {
+      name: NAME,
+      namespace: NAMESPACE,
+      labels: dataLabels(NAME, "broker"),
+      annotations: { "pulumi.com/waitFor": "condition=AllReplicasReady", "pulumi.com/timeoutSeconds": "900" },
+    },
+    spec: {
+      replicas: 1,
+      image: RABBITMQ_IMAGE,
+      // The claim `persistence-rabbitmq-server-0` exists first, bound to the `rabbitmq` volume.
+      persistence: { storageClassName: STORAGE_CLASS, storage: VOLUMES.rabbitmq.size },
+      resources: sized(
+        context.environment,
+        { requests: { cpu: "500m", memory: "1Gi" }, limits: { memory: "2Gi" } },
+        { requests: { cpu: "100m", memory: "512Mi" }, limits: { memory: "1Gi" } },
+      ),
+      rabbitmq: { additionalPlugins: ["rabbitmq_management", "rabbitmq_prometheus"] },
+      service: { type: "ClusterIP" },
+      terminationGracePeriodSeconds: 120,
+    },
+  };
+}
+
+/** A vhost; deleting the object never deletes its queues (`deletionPolicy: retain`). */
+export function rabbitmqVhost(vhost: string): KubeObject {
+  return {
+    apiVersion: RABBITMQ_API,
+    kind: "Vhost",
+    metadata: {
+      name: objectName("vhost", vhost),
+      namespace: NAMESPACE,
+      labels: dataLabels(NAME, "vhost"),
+      annotations: readyAnnotations(),
+    },
+    spec: { name: vhost, rabbitmqClusterReference: CLUSTER_REF, deletionPolicy: "retain" },
+  };
+}
+
+export function rabbitmqExchange(exchange: BrokerExchange): KubeObject {
+  return {
+    apiVersion: RABBITMQ_API,
+    kind: "Exchange",
+    metadata: {
+      name: objectName("exchange", exchange.name),
+      namespace: NAMESPACE,
+      labels: dataLabels(NAME, "exchange"),
+      annotations: { ...readyAnnotations(), "faforever.com/declared-by": exchange.declaredBy.join(",") },
+    },
+    spec: {
+      name: exchange.name,
+      vhost: exchange.vhost,
+      type: exchange.type,
+      durable: true,
+      autoDelete: false,
+      rabbitmqClusterReference: CLUSTER_REF,
+    },
+  };
+}
+
+/** The credentials Secret of a broker user: username, and the password from the app's own key. */
+export function rabbitmqCredentials(user: BrokerUser): CredentialCopy {
+  return {
+    name: objectName("rabbitmq-user", user.user),
+    namespace: NAMESPACE,
+    username: user.user,
+    password: user.password,
+    labels: { ...dataLabels(NAME, "user"), ...TOPOLOGY_LABEL },
+  };
+}
+
+/** A broker user and its permission on its vhost (configure, read, write: everything, as FAF grants today). */
+export function rabbitmqUserObjects(user: BrokerUser): { user: KubeObject; permission: KubeObject } {
+  const name = objectName("rabbitmq-user", user.user);
+  return {
+    user: {
+      apiVersion: RABBITMQ_API,
+      kind: "User",
+      metadata: { name, namespace: NAMESPACE, labels: dataLabels(NAME, "user"), annotations: readyAnnotations() },
+      spec: {
+        tags: [],
+        importCredentialsSecret: { name: rabbitmqCredentials(user).name },
+        rabbitmqClusterReference: CLUSTER_REF,
+      },
+    },
+    permission: {
+      apiVersion: RABBITMQ_API,
+      kind: "Permission",
+      metadata: {
+        name: objectName("rabbitmq-permission", user.user, user.vhost),
+        namespace: NAMESPACE,
+        labels: dataLabels(NAME, "permission"),
+        annotations: readyAnnotations(),
+      },
+      spec: {
+        vhost: user.vhost,
+        userReference: { name },
+        permissions: { configure: ".*", read: ".*", write: ".*" },
+        rabbitmqClusterReference: CLUSTER_REF,
+      },
+    },
+  };
+}
+
+/**
+ * AMQP from the workloads that declared a broker user, the management API from the topology
+ * operator, metrics from the scraper. Nothing out but DNS (faf-apps' allow-dns policy).
+ */
+export function rabbitmqPolicy(clients: Peer[]): KubeObject {
+  const tcp = (port: number) => ({ protocol: "TCP", port });
+  return {
+    apiVersion: "networking.k8s.io/v1",
+    kind: "NetworkPolicy",
+    metadata: { name: NAME, namespace: NAMESPACE, labels: dataLabels(NAME, "network") },
+    spec: {
+      podSelector: { matchLabels: { "app.kubernetes.io/name": NAME } },
+      policyTypes: ["Ingress", "Egress"],
+      ingress: [
+        ...(clients.length > 0
+          ? [
+              {
+                from: clients.map((c) => ({
+                  namespaceSelector: namespaceSelector(c.namespace),
+                  podSelector: c.labels ? { matchLabels: c.labels } : {},
+                })),
+                ports: [tcp(DATA_SERVICES.rabbitmq.port)],
+              },
+            ]
+          : []),
+        { from: [{ namespaceSelector: namespaceSelector(OPERATOR_NAMESPACE) }], ports: [tcp(MANAGEMENT_PORT)] },
+        { from: [{ namespaceSelector: namespaceSelector(MONITORING_NAMESPACE) }], ports: [tcp(PROMETHEUS_PORT)] },
+      ],
+      egress: [],
+    },
+  };
+}
+
+export interface RabbitMQArgs {
+  plan: DataPlan["rabbitmq"];
+  context: DataContext;
+  clients: Peer[];
+  after: pulumi.Resource[];
+}
+
+/**
+ * RabbitMQ through the cluster operator and the messaging topology operator (whose webhook
+ * certificate cert-manager issues): the broker, the vhosts, every user with its permission, and
+ * the exchanges the apps publish to.
+ */
+export class RabbitMQ extends pulumi.ComponentResource {
+  /** The User and Permission each broker user needs, by user name. */
+  readonly userReady: ReadonlyMap<string, pulumi.Resource[]>;
+
+  constructor(name: string, args: RabbitMQArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(TYPE, name, {}, opts);
+    const { context, plan } = args;
+    const certManager = pinnedChart(
+      `${name}-cert-manager`,
+      "certManager",
+      NAMESPACES.ops,
+      // Chart v4 runs no Helm hooks: the post-install API check would never run anyway.
+      { crds: { enabled: true, keep: true }, startupapicheck: { enabled: false } },
+      { parent: this, dependsOn: args.after },
+    );
+    const clusterOperator = pinnedManifest(`${name}-cluster-operator`, "rabbitmqClusterOperator", {
+      parent: this,
+      dependsOn: args.after,
+    });
+    const topologyOperator = pinnedManifest(`${name}-topology-operator`, "rabbitmqTopologyOperator", {
+      parent: this,
+      dependsOn: [...args.after, certManager, clusterOperator],
+    });
+    const data = { protect: context.protect, retainOnDelete: context.protect };
+    const cluster = createObject(`${name}-cluster`, rabbitmqCluster(context), {
+      parent: this,
+      dependsOn: [...args.after, clusterOperator],
+      ...data,
+    });
+    createObject(`${name}-policy`, rabbitmqPolicy(args.clients), { parent: this, dependsOn: args.after });
+    const topology = [cluster, topologyOperator];
+    const vhosts = new Map<string, pulumi.Resource>();
+    for (const vhost of plan.vhosts) {
+      const object = rabbitmqVhost(vhost);
+      vhosts.set(vhost, createObject(`${name}-${object.metadata.name}`, object, { parent: this, dependsOn: topology }));
+    }
+    for (const exchange of plan.exchanges) {
+      const object = rabbitmqExchange(exchange);
+      const vhost = vhosts.get(exchange.vhost);
+      createObject(`${name}-${object.metadata.name}`, object, {
+        parent: this,
+        dependsOn: [...topology, ...(vhost ? [vhost] : [])],
+      });
+    }
+    const userReady = new Map<string, pulumi.Resource[]>();
+    for (const user of plan.users) {
+      const credentials = createCredentialCopy(`${name}-credentials-${user.user}`, rabbitmqCredentials(user), context, {
+        parent: this,
+        dependsOn: args.after,
+      });
+      const objects = rabbitmqUserObjects(user);
+      const created = createObject(`${name}-${objects.user.metadata.name}`, objects.user, {
+        parent: this,
+        dependsOn: [...topology, credentials],
+      });
+      const vhost = vhosts.get(user.vhost);
+      const permission = createObject(`${name}-${objects.permission.metadata.name}`, objects.permission, {
+        parent: this,
+        dependsOn: [created, ...(vhost ? [vhost] : [])],
+      });
+      userReady.set(user.user, [created, permission]);
+    }
+    this.userReady = userReady;
+    this.registerOutputs({});
+  }
+}
