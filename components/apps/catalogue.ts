@@ -2,12 +2,22 @@ import type { DataServiceName } from "../lib/names";
 import { fafApi } from "./faf-api";
 import { fafContent } from "./faf-content";
 import { fafDbMigrations } from "./faf-db-migrations";
+import { fafLobbyServer } from "./faf-lobby-server";
+import { fafPolicyServer } from "./faf-policy-server";
 import { fafReplayServer } from "./faf-replay-server";
 import { oryHydra } from "./ory-hydra";
 import type { WorkloadSpec } from "./spec";
 
 /** Every FAF workload the program knows. Add a workload by adding its data file here. */
-export const CATALOGUE: readonly WorkloadSpec[] = [fafApi, fafContent, fafDbMigrations, fafReplayServer, oryHydra];
+export const CATALOGUE: readonly WorkloadSpec[] = [
+  fafApi,
+  fafContent,
+  fafDbMigrations,
+  fafLobbyServer,
+  fafPolicyServer,
+  fafReplayServer,
+  oryHydra,
+];
 
 export const SERVICE_NAMES: readonly string[] = CATALOGUE.map((spec) => spec.name);
 
