@@ -99,7 +99,9 @@ export function mongodbRestoreJob(): DataJob {
     env: [admin, { name: "BACKUP", value: "" }],
     script: [
       LOGIN,
-      'archive="/backups/${BACKUP:-$(ls -1 /backups | grep "^20.*archive.gz$" | sort | tail -n 1)}"',
+      // The glob sorts by name, and the names are UTC timestamps: the last one is the newest.
+      'newest=""; for f in /backups/20*.archive.gz; do newest="$f"; done',
+      'archive="${BACKUP:+/backups/$BACKUP}"; archive="${archive:-$newest}"',
       'test -f "$archive" || { echo "no backup at $archive"; exit 1; }',
       'echo "restoring $archive"',
       'mongorestore $login --config /tmp/tools.yaml --drop --gzip --archive="$archive"',

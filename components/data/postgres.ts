@@ -105,7 +105,9 @@ export function postgresRestoreJob(): DataJob {
     backups: "backups-postgres",
     env: [admin, { name: "PGHOST", value: HOST }, { name: "PGUSER", value: "postgres" }, { name: "BACKUP", value: "" }],
     script: [
-      'dir="/backups/${BACKUP:-$(ls -1 /backups | grep "^20" | sort | tail -n 1)}"',
+      // The glob sorts by name, and the names are UTC timestamps: the last one is the newest.
+      'newest=""; for d in /backups/20*/; do newest="${d%/}"; done',
+      'dir="${BACKUP:+/backups/$BACKUP}"; dir="${dir:-$newest}"',
       'test -d "$dir" || { echo "no backup at $dir"; exit 1; }',
       'echo "restoring $dir"',
       'for dump in "$dir"/*.dump; do',

@@ -1,0 +1,178 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { describe, expect, inject, it } from "vitest";
+import { CATALOGUE } from "../../components/apps/catalogue";
+import { validateCustomObject } from "../support/crd-schemas";
+import { readManifests, readResources, STACKS, type RenderedObject } from "../support/stacks";
+import { upstreamCrdsAvailable, validateUpstream } from "../support/upstream-crds";
+
+const dir = (stack: string) => join(inject("renderDir"), stack);
+const kind = (manifests: RenderedObject[], k: string, api?: string) =>
+  manifests
+    .filter((m) => m.object.kind === k && (api === undefined || m.object.apiVersion.startsWith(api)))
+    .map((m) => m.object as any);
+
+/** Every `image` string anywhere in a value. */
+function images(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(images);
+  if (value === null || typeof value !== "object") return [];
+  return Object.entries(value).flatMap(([k, v]) => (k === "image" && typeof v === "string" ? [v] : images(v)));
+}
+
+describe("prod data layer", () => {
+  const manifests = () => readManifests(dir("prod"));
+
+  it("declares 5 MariaDB databases, the grants over every user, the vhost with 5 users and permissions, PostgreSQL's and MongoDB's users", () => {
+    const m = manifests();
+    expect(
+      kind(m, "Database")
+        .map((d) => d.spec.name)
+        .sort(),
+    ).toEqual(["ergochat", "faf-icebreaker", "faf-league", "faf_lobby", "fafwordpress"]);
+    const users = kind(m, "User", "k8s.mariadb.com");
+    const grants = kind(m, "Grant");
+    expect(users.length).toBeGreaterThanOrEqual(8);
+    expect(grants.length).toBeGreaterThanOrEqual(10);
+    // Every grant is for a declared user, and every user has a grant.
+    const names = users.map((u) => u.spec.name);
+    expect(grants.every((g) => names.includes(g.spec.username))).toBe(true);
+    expect(names.every((n) => grants.some((g) => g.spec.username === n))).toBe(true);
+
+    expect(kind(m, "Vhost").map((v) => v.spec.name)).toEqual(["/faf-core"]);
+    const brokerUsers = kind(m, "User", "rabbitmq.com");
+    expect(brokerUsers).toHaveLength(5);
+    const permissions = kind(m, "Permission");
+    expect(permissions.map((p) => p.spec.userReference.name).sort()).toEqual(brokerUsers.map((u) => u.metadata.name).sort());
+    expect(permissions.every((p) => p.spec.vhost === "/faf-core")).toBe(true);
+    expect(
+      kind(m, "Exchange")
+        .map((e) => e.spec.name)
+        .sort(),
+    ).toEqual(["faf-debezium", "faf-lobby"]);
+
+    const jobs = kind(m, "Job").map((j) => j.metadata.name as string);
+    for (const user of ["postgres-user-hydra-", "postgres-user-wikijs-", "mongodb-user-nodebb-"]) {
+      expect(
+        jobs.some((name) => name.startsWith(user)),
+        user,
+      ).toBe(true);
+    }
+  });
+
+  it("reads every database password from a key some workload's secret declares", () => {
+    const declared = new Map(CATALOGUE.map((spec) => [spec.name, spec.secrets?.keys ?? []]));
+    const read: string[] = [];
+    for (const m of manifests()) {
+      const object = m.object as any;
+      const ref = object.kind === "User" && object.spec.passwordSecretKeyRef;
+      if (ref) read.push(`${ref.name}/${ref.key}`);
+      const copied = object.metadata.annotations?.["faforever.com/password-from"];
+      if (copied) read.push(copied);
+    }
+    expect(read.length).toBeGreaterThanOrEqual(10 + 5 + 3);
+    const undeclared = read.filter((ref) => {
+      const [workload, key] = ref.split("/");
+      return !(declared.get(workload!) ?? []).includes(key!);
+    });
+    expect(undeclared).toEqual([]);
+  });
+
+  it("makes faf-db-migrations a Job that every faf_lobby user's pods wait for, after the migrations user exists", () => {
+    const resources = readResources(dir("prod"));
+    const migrate = resources.find((r) => r.name === "faf-db-migrations-job-migrate")!;
+    expect(migrate.type).toBe("kubernetes:batch/v1:Job");
+    expect(migrate.dependsOn).toEqual(
+      expect.arrayContaining([
+        "data-mariadb-user-mariadb-faf-db-migrations",
+        "data-mariadb-grant-mariadb-faf-db-migrations-faf-lobby",
+      ]),
+    );
+    const lobbyUsers = CATALOGUE.filter(
+      (spec) => spec.name !== "faf-db-migrations" && (spec.databases ?? []).some((db) => db.database === "faf_lobby"),
+    );
+    expect(lobbyUsers.map((s) => s.name)).toEqual(expect.arrayContaining(["faf-api", "faf-lobby-server", "faf-user-service"]));
+    for (const spec of lobbyUsers) {
+      const controller = resources.find((r) => r.name === `${spec.name}-deployment` || r.name === `${spec.name}-statefulset`);
+      expect(controller, spec.name).toBeDefined();
+      expect(controller!.dependsOn, spec.name).toContain("faf-db-migrations-job-migrate");
+    }
+  });
+
+  it("schedules nightly backups of MariaDB, PostgreSQL and MongoDB with the retention from the settings", () => {
+    const m = manifests();
+    const backup = kind(m, "Backup")[0];
+    expect(backup.spec).toMatchObject({ schedule: { cron: "30 3 * * *" }, maxRetention: "336h" });
+    expect(backup.spec.storage.volume.persistentVolumeClaim.claimName).toBe("backups-mariadb-pvc");
+    const cron = kind(m, "CronJob");
+    expect(cron.map((c) => c.metadata.name).sort()).toEqual(["mongodb-backup", "postgres-backup"]);
+    for (const c of cron) {
+      expect(c.spec.schedule).toBe("30 3 * * *");
+      expect(c.spec.concurrencyPolicy).toBe("Forbid");
+      const env = c.spec.jobTemplate.spec.template.spec.containers[0].env;
+      expect(env).toContainEqual({ name: "RETENTION_DAYS", value: "14" });
+    }
+  });
+
+  it("renders a restore for each engine (not applied), valid like every other object", () => {
+    const outputs = JSON.parse(readFileSync(join(dir("prod"), "outputs.json"), "utf8"));
+    const restore = Object.fromEntries(
+      Object.entries(outputs.restoreManifests as Record<string, string>).map(([k, v]) => [k, parse(v)]),
+    );
+    expect(Object.keys(restore).sort()).toEqual(["mariadb", "mongodb", "postgres"]);
+    expect(restore.mariadb.kind).toBe("Restore");
+    expect(validateCustomObject(restore.mariadb)).toEqual([]);
+    if (upstreamCrdsAvailable) expect(validateUpstream(restore.mariadb)).toEqual([]);
+    for (const engine of ["postgres", "mongodb"]) expect(restore[engine].kind).toBe("Job");
+    // Restores are outputs only: nothing in the render applies one.
+    expect(kind(manifests(), "Restore")).toEqual([]);
+    expect(kind(manifests(), "Job").some((j) => j.metadata.name.includes("restore"))).toBe(false);
+  });
+
+  it("protects the data services and keeps them on delete", () => {
+    const resources = readResources(dir("prod"));
+    for (const name of ["data-mariadb-server", "data-rabbitmq-cluster", "data-mariadb-crds"]) {
+      expect(resources.find((r) => r.name === name)?.options, name).toMatchObject({ protect: true, retainOnDelete: true });
+    }
+    for (const r of resources.filter((x) => x.type === "kubernetes:k8s.mariadb.com/v1alpha1:Database")) {
+      expect(r.options, r.name).toMatchObject({ protect: true, retainOnDelete: true });
+    }
+  });
+
+  it("gives apps their data services' stable names in faf-apps", () => {
+    const stable = kind(manifests(), "Service").filter((s) => s.spec.type === "ExternalName");
+    expect(Object.fromEntries(stable.map((s) => [`${s.metadata.namespace}/${s.metadata.name}`, s.spec.externalName]))).toEqual({
+      "faf-apps/mariadb": "mariadb.faf-infra.svc.cluster.local",
+      "faf-apps/mongodb": "mongodb.faf-infra.svc.cluster.local",
+      "faf-apps/postgres": "postgres.faf-infra.svc.cluster.local",
+    });
+  });
+});
+
+describe.each(STACKS)("stack %s images", (stack) => {
+  it("uses no Bitnami image or chart, and pins every image, in objects and chart values", () => {
+    const all = [...readManifests(dir(stack)).map((m) => m.object), ...readResources(dir(stack)).map((r) => r.inputs)];
+    const text = JSON.stringify(all);
+    expect(text).not.toMatch(/bitnami/i);
+    const found = [...new Set(all.flatMap(images))];
+    expect(found.length).toBeGreaterThan(5);
+    for (const image of found)
+      expect(image, image).toMatch(/^[a-z0-9./_-]+:(v?\d+(\.\d+)*([.-][0-9A-Za-z.]+)*)(@sha256:[0-9a-f]{64})?$/);
+  });
+});
+
+describe("local data layer", () => {
+  it("runs the same data services with laptop resources and generated passwords shared with the apps", () => {
+    const m = readManifests(dir("local"));
+    const mariadb = kind(m, "MariaDB")[0];
+    expect(mariadb.spec.resources.limits.memory).toBe("1Gi");
+    expect(mariadb.spec.myCnf).toContain("innodb_buffer_pool_size=256M");
+    expect(kind(m, "InfisicalStaticSecret")).toEqual([]);
+    const copies = kind(m, "Secret").filter((s) => s.metadata.annotations?.["faforever.com/password-from"]);
+    expect(copies.map((s) => s.metadata.name)).toEqual(expect.arrayContaining(["rabbitmq-user-faf-api", "postgres-user-wikijs"]));
+    for (const copy of copies) expect(Object.keys(copy.stringData).sort()).toEqual(["password", "username"]);
+    // The copy and the app's own Secret read one generated value: one RandomPassword per key.
+    const passwords = readResources(dir("local")).filter((r) => r.type === "random:index/randomPassword:RandomPassword");
+    expect(passwords.filter((r) => r.name === "faf-api-secret-rabbit-password")).toHaveLength(1);
+  });
+});
