@@ -1,21 +1,25 @@
 import type { DataServiceName } from "../lib/names";
+import { ergochat } from "./ergochat";
 import { fafApi } from "./faf-api";
 import { fafContent } from "./faf-content";
 import { fafDbMigrations } from "./faf-db-migrations";
 import { fafLobbyServer } from "./faf-lobby-server";
 import { fafPolicyServer } from "./faf-policy-server";
 import { fafReplayServer } from "./faf-replay-server";
+import { fafUserService } from "./faf-user-service";
 import { oryHydra } from "./ory-hydra";
 import type { WorkloadSpec } from "./spec";
 
 /** Every FAF workload the program knows. Add a workload by adding its data file here. */
 export const CATALOGUE: readonly WorkloadSpec[] = [
+  ergochat,
   fafApi,
   fafContent,
   fafDbMigrations,
   fafLobbyServer,
   fafPolicyServer,
   fafReplayServer,
+  fafUserService,
   oryHydra,
 ];
 
