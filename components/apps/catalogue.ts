@@ -3,6 +3,7 @@ import { ergochat } from "./ergochat";
 import { fafApi } from "./faf-api";
 import { fafContent } from "./faf-content";
 import { fafDbMigrations } from "./faf-db-migrations";
+import { fafLeagueService } from "./faf-league-service";
 import { fafLobbyServer } from "./faf-lobby-server";
 import { fafPolicyServer } from "./faf-policy-server";
 import { fafReplayServer } from "./faf-replay-server";
@@ -16,6 +17,7 @@ export const CATALOGUE: readonly WorkloadSpec[] = [
   fafApi,
   fafContent,
   fafDbMigrations,
+  fafLeagueService,
   fafLobbyServer,
   fafPolicyServer,
   fafReplayServer,

@@ -42,8 +42,16 @@ describe.each(CATALOGUE.map((spec) => [spec.name, spec] as [string, WorkloadSpec
     expect(spec.resources.limits.memory).toMatch(/^\d+(Mi|Gi)$/);
   });
 
-  it("has readiness and liveness probes if it is a long-running server", () => {
+  it("has readiness and liveness probes if it is a long-running server with ports", () => {
     if ((spec.controller ?? "Deployment") === "None") return;
+    if ((spec.ports ?? []).length === 0) {
+      // A worker without ports (a queue consumer) has no Service to be ready for and nothing to
+      // probe over HTTP or TCP: only a command can check it, and its data file says why it has none.
+      for (const probe of Object.values(spec.probes ?? {})) {
+        expect(probe, "probe of a worker without ports").toHaveProperty("exec");
+      }
+      return;
+    }
     expect(spec.probes?.readiness, "readiness").toBeTypeOf("object");
     expect(spec.probes?.liveness, "liveness").toBeTypeOf("object");
     expect(spec.probes?.liveness).not.toEqual(spec.probes?.readiness);
