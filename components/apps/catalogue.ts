@@ -1,8 +1,10 @@
 import type { DataServiceName } from "../lib/names";
+import { debezium } from "./debezium";
 import { ergochat } from "./ergochat";
 import { fafApi } from "./faf-api";
 import { fafContent } from "./faf-content";
 import { fafDbMigrations } from "./faf-db-migrations";
+import { fafIcebreaker } from "./faf-icebreaker";
 import { fafLeagueService } from "./faf-league-service";
 import { fafLobbyServer } from "./faf-lobby-server";
 import { fafPolicyServer } from "./faf-policy-server";
@@ -13,10 +15,12 @@ import type { WorkloadSpec } from "./spec";
 
 /** Every FAF workload the program knows. Add a workload by adding its data file here. */
 export const CATALOGUE: readonly WorkloadSpec[] = [
+  debezium,
   ergochat,
   fafApi,
   fafContent,
   fafDbMigrations,
+  fafIcebreaker,
   fafLeagueService,
   fafLobbyServer,
   fafPolicyServer,
