@@ -12,6 +12,7 @@ import { fafReplayServer } from "./faf-replay-server";
 import { fafUserService } from "./faf-user-service";
 import { oryHydra } from "./ory-hydra";
 import type { WorkloadSpec } from "./spec";
+import { wordpress } from "./wordpress";
 
 /** Every FAF workload the program knows. Add a workload by adding its data file here. */
 export const CATALOGUE: readonly WorkloadSpec[] = [
@@ -27,6 +28,7 @@ export const CATALOGUE: readonly WorkloadSpec[] = [
   fafReplayServer,
   fafUserService,
   oryHydra,
+  wordpress,
 ];
 
 export const SERVICE_NAMES: readonly string[] = CATALOGUE.map((spec) => spec.name);
