@@ -10,8 +10,10 @@ import { fafLobbyServer } from "./faf-lobby-server";
 import { fafPolicyServer } from "./faf-policy-server";
 import { fafReplayServer } from "./faf-replay-server";
 import { fafUserService } from "./faf-user-service";
+import { nodebb } from "./nodebb";
 import { oryHydra } from "./ory-hydra";
 import type { WorkloadSpec } from "./spec";
+import { wikijs } from "./wikijs";
 import { wordpress } from "./wordpress";
 
 /** Every FAF workload the program knows. Add a workload by adding its data file here. */
@@ -27,7 +29,9 @@ export const CATALOGUE: readonly WorkloadSpec[] = [
   fafPolicyServer,
   fafReplayServer,
   fafUserService,
+  nodebb,
   oryHydra,
+  wikijs,
   wordpress,
 ];
 
