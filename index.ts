@@ -17,7 +17,7 @@ import { SecretStore } from "./components/platform/secrets";
 import { Traefik, traefikVolumes } from "./components/platform/traefik";
 import { ArgoCD } from "./components/platform/argocd";
 import { GeneratedPasswords } from "./components/apps/generated-secret";
-import { DataServices, restoreObjects } from "./components/data/data-services";
+import { DataServices, SNAPSHOT_VOLUMES, dataGeneration, restoreObjects } from "./components/data/data-services";
 import type { DataContext } from "./components/data/common";
 import { dumpYaml } from "./components/lib/yaml";
 import * as pulumi from "@pulumi/pulumi";
@@ -37,6 +37,15 @@ if (cluster.kind === "host") {
     baseDomain: profile.baseDomain,
     sshPrivateKey: secrets.sshPrivateKey,
     volumes,
+    // A snapshot of the databases' datasets before any change to a data service.
+    ...(profile.backups.zfsSnapshots
+      ? {
+          dataSnapshot: {
+            volumes: [...SNAPSHOT_VOLUMES],
+            generation: dataGeneration(profile.services.workloads, profile.environment),
+          },
+        }
+      : {}),
   });
   provider = host.provider;
 } else {
@@ -116,7 +125,13 @@ const data = new DataServices(
       argoTracking: false,
     },
     passwords,
-    after: [namespaces.byKey.infra, namespaces.byKey.apps, namespaces.byKey.ops, ...secretStore.ready],
+    after: [
+      namespaces.byKey.infra,
+      namespaces.byKey.apps,
+      namespaces.byKey.ops,
+      ...secretStore.ready,
+      ...(host?.dataSnapshot ?? []),
+    ],
     claims: storage.claims,
   },
   { providers: [provider] },

@@ -8,11 +8,13 @@ import { selectorLabels } from "../lib/labels";
 import { DATA_SERVICES, NAMESPACES, namespaceSelector, workloadNamespace, type DataServiceName } from "../lib/names";
 import { expectedSecrets, type ExpectedSecrets } from "../platform/secret-sync";
 import { dataLabels, type DataContext, type Peer } from "./common";
-import { MARIADB_WEBHOOK_PORT, MariaDB, ROOT_PASSWORD_KEY, mariadbRestore } from "./mariadb";
-import { mongodbBackupJob, mongodbRestoreJob, mongodbSpec, mongodbUserJob } from "./mongodb";
+import { contentHash } from "../lib/hash";
+import { CHARTS, MANIFESTS } from "../platform/charts";
+import { MARIADB_IMAGE, MARIADB_WEBHOOK_PORT, MariaDB, ROOT_PASSWORD_KEY, mariadbRestore } from "./mariadb";
+import { MONGODB_IMAGE, mongodbBackupJob, mongodbRestoreJob, mongodbSpec, mongodbUserJob } from "./mongodb";
 import { dataPlan, type DataPlan } from "./plan";
-import { postgresBackupJob, postgresRestoreJob, postgresSpec, postgresUserJob } from "./postgres";
-import { RabbitMQ } from "./rabbitmq";
+import { POSTGRES_IMAGE, postgresBackupJob, postgresRestoreJob, postgresSpec, postgresUserJob } from "./postgres";
+import { RABBITMQ_IMAGE, RabbitMQ } from "./rabbitmq";
 import { StatefulDataService, statefulDataObjects, type EngineDefinition } from "./server";
 
 const TYPE = "faf:data:DataServices";
@@ -74,6 +76,22 @@ function clientsOf(workloads: readonly WorkloadSpec[], service: DataServiceName)
       service === "rabbitmq" ? spec.broker !== undefined : (spec.databases ?? []).some((db) => db.engine === service),
     )
     .map((spec) => ({ namespace: workloadNamespace(spec), labels: selectorLabels(spec.name) }));
+}
+
+/** The volumes whose datasets the host snapshots before a data-service change. */
+export const SNAPSHOT_VOLUMES = ["mariadb", "postgres", "mongodb", "rabbitmq"] as const;
+
+/**
+ * A hash of everything that defines the data services (users, grants, images, operator
+ * versions, sizing): when it changes, `pulumi up` is about to change a data service. Pure.
+ */
+export function dataGeneration(workloads: readonly WorkloadSpec[], environment: string): string {
+  return contentHash({
+    plan: dataPlan(workloads),
+    environment,
+    images: [MARIADB_IMAGE, RABBITMQ_IMAGE, POSTGRES_IMAGE, MONGODB_IMAGE],
+    charts: [CHARTS.mariadbOperatorCrds, CHARTS.mariadbOperator, CHARTS.certManager, MANIFESTS],
+  });
 }
 
 /** The secret store folders the data services read (their root passwords), for `npm run secrets:check`. Pure. */

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { VolumeRow } from "../cluster/storage-table";
 import type { HostSettings } from "../config/profile";
 import { certificateWarning, rewriteKubeconfig } from "./kubeconfig";
-import { serverSteps } from "./steps";
+import { dataSnapshotStep, serverSteps } from "./steps";
 
 const TYPE = "faf:host:K3sHost";
 
@@ -17,6 +17,11 @@ export interface K3sHostArgs {
   volumes: Readonly<Record<string, VolumeRow>>;
   /** The clock the certificate warning compares against. */
   now?: () => Date;
+  /**
+   * Snapshot these volumes' datasets whenever `generation` changes (the data services'
+   * definitions); undefined: no snapshots.
+   */
+  dataSnapshot?: { volumes: string[]; generation: string };
 }
 
 /**
@@ -32,6 +37,8 @@ export class K3sHost extends pulumi.ComponentResource {
   readonly certificateExpiry: pulumi.Output<string>;
   /** The steps, by role, in the order they run. */
   readonly steps: Readonly<Record<string, command.remote.Command>>;
+  /** The snapshot of the data datasets the data services wait for (none when disabled). */
+  readonly dataSnapshot: pulumi.Resource[];
 
   constructor(name: string, args: K3sHostArgs, opts?: pulumi.ComponentResourceOptions) {
     super(TYPE, name, {}, opts);
@@ -68,6 +75,17 @@ export class K3sHost extends pulumi.ComponentResource {
       );
     }
     this.steps = steps;
+    this.dataSnapshot = [];
+    if (args.dataSnapshot) {
+      const step = dataSnapshotStep(args.host, args.dataSnapshot.volumes, args.dataSnapshot.generation, args.volumes);
+      this.dataSnapshot.push(
+        new command.remote.Command(
+          `${name}-${step.role}`,
+          { connection, create: step.create, update: step.create, addPreviousOutputInEnv: false },
+          { parent: this, dependsOn: steps.datasets ? [steps.datasets] : [] },
+        ),
+      );
+    }
     const kubeconfigStep = steps.kubeconfig;
     const certificatesStep = steps.certificates;
     if (!kubeconfigStep || !certificatesStep) throw new Error(`${name}: the host steps lack kubeconfig or certificates`);

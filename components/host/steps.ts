@@ -97,6 +97,26 @@ export interface HostStep {
  * on, so a changed table, module or script re-runs exactly that step (as an update: the
  * scripts converge, and no step is replaced, which would run its delete).
  */
+/**
+ * The step that snapshots the datasets of `volumes` whenever `generation` (a hash of the data
+ * services' definitions) changes: run before the data layer is touched.
+ */
+export function dataSnapshotStep(
+  host: HostSettings,
+  volumes: readonly string[],
+  generation: string,
+  table: Readonly<Record<string, VolumeRow>> = VOLUMES,
+): HostStep {
+  const rows = datasetTable(host, table).filter((row) => volumes.includes(row.volume));
+  return {
+    role: "data-snapshot",
+    create: remoteCommand(stepScript("data-snapshot.sh"), {
+      FAF_SNAPSHOT_DATASETS: rows.map((row) => row.dataset).join("\n"),
+      FAF_DATA_GENERATION: generation,
+    }),
+  };
+}
+
 export function serverSteps(
   host: HostSettings,
   baseDomain: string,

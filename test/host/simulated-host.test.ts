@@ -1,11 +1,11 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { VOLUMES } from "../../components/cluster/storage-table";
 import type { HostSettings } from "../../components/config/profile";
 import { HOST_SETTINGS } from "./fixtures";
-import { serverSteps, type HostStep } from "../../components/host/steps";
+import { dataSnapshotStep, serverSteps, type HostStep } from "../../components/host/steps";
 import { mutations, SimulatedHost, type StepRun } from "./simulated-host";
 
 const settings: HostSettings = HOST_SETTINGS;
@@ -199,5 +199,50 @@ describe("host steps on a simulated host (fake zfs, zpool, nixos-rebuild, system
     const result = runAll(host);
     expect(result.runs.kubeconfig!.stdout).toContain("server: https://127.0.0.1:6443");
     expect(result.runs.certificates!.stdout).toBe("2027-01-10T12:00:00Z\n");
+  });
+});
+
+describe("data snapshot step on a simulated host", () => {
+  const snapshot = dataSnapshotStep(settings, ["mariadb", "postgres", "mongodb", "rabbitmq"], "gen1");
+  const taken = (host: SimulatedHost): string[] => {
+    try {
+      return readFileSync(join(host.state, "snapshots"), "utf8").split("\n").filter(Boolean);
+    } catch {
+      return [];
+    }
+  };
+
+  it("snapshots the data services' datasets in one atomic call, and only ever creates snapshots", () => {
+    const host = new SimulatedHost();
+    runAll(host);
+    const run = host.run(snapshot.create);
+    expect(run.code, run.stderr).toBe(0);
+    const calls = mutations(run);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toMatch(
+      /^MUTATE zfs snapshot tank\/faf\/data\/mariadb@pulumi-\d{8}T\d{6}Z tank\/faf\/data\/postgres@pulumi-/,
+    );
+    expect(taken(host).map((s) => s.replace(/@.*/, ""))).toEqual([
+      "tank/faf/data/mariadb",
+      "tank/faf/data/postgres",
+      "tank/faf/data/mongodb",
+      "tank/faf/data/rabbitmq",
+    ]);
+    expect(calls.some((c) => c.includes("destroy") || c.includes("rollback"))).toBe(false);
+  });
+
+  it("skips datasets that do not exist yet instead of failing a first install", () => {
+    const host = new SimulatedHost();
+    const run = host.run(snapshot.create);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain("no dataset tank/faf/data/mariadb yet");
+    expect(mutations(run)).toEqual([]);
+  });
+
+  it("changes its command, and so runs again, only when the data services' generation changes", () => {
+    expect(dataSnapshotStep(settings, ["mariadb"], "gen1").create).toBe(dataSnapshotStep(settings, ["mariadb"], "gen1").create);
+    expect(dataSnapshotStep(settings, ["mariadb"], "gen2").create).not.toBe(
+      dataSnapshotStep(settings, ["mariadb"], "gen1").create,
+    );
   });
 });

@@ -139,6 +139,18 @@ describe("prod data layer", () => {
     }
   });
 
+  it("snapshots the databases' datasets on the host before any data service changes", () => {
+    const resources = readResources(dir("prod"));
+    const snapshot = resources.find((r) => r.name === "host-data-snapshot")!;
+    expect(snapshot.type).toBe("command:remote:Command");
+    expect(String(snapshot.inputs.create)).toContain("zfs snapshot");
+    for (const name of ["data-mariadb-server", "data-rabbitmq-cluster", "postgres-statefulset", "mongodb-statefulset"]) {
+      expect(resources.find((r) => r.name === name)?.dependsOn, name).toContain("host-data-snapshot");
+    }
+    // A laptop has no host to snapshot.
+    expect(readResources(dir("local")).some((r) => r.name.includes("snapshot"))).toBe(false);
+  });
+
   it("gives apps their data services' stable names in faf-apps", () => {
     const stable = kind(manifests(), "Service").filter((s) => s.spec.type === "ExternalName");
     expect(Object.fromEntries(stable.map((s) => [`${s.metadata.namespace}/${s.metadata.name}`, s.spec.externalName]))).toEqual({
