@@ -82,6 +82,15 @@ export function writeRender(run: ProgramRun, outDir: string): { manifests: Rende
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, dumpYaml(manifest.object));
   }
+  // The restore of each database, as `pulumi stack output restoreManifests` gives it: files an
+  // admin applies by hand (docs/runbooks/restore-a-database.md), never part of manifests/.
+  const restore = run.outputs.restoreManifests;
+  if (restore !== null && typeof restore === "object") {
+    mkdirSync(join(outDir, "restore"), { recursive: true });
+    for (const [engine, text] of Object.entries(restore as Record<string, unknown>)) {
+      if (typeof text === "string") writeFileSync(join(outDir, "restore", `${engine}.yaml`), text);
+    }
+  }
   return { manifests };
 }
 

@@ -124,6 +124,10 @@ describe("prod data layer", () => {
     expect(validateCustomObject(restore.mariadb)).toEqual([]);
     if (upstreamCrdsAvailable) expect(validateUpstream(restore.mariadb)).toEqual([]);
     for (const engine of ["postgres", "mongodb"]) expect(restore[engine].kind).toBe("Job");
+    // The render also writes them as files to apply, identical to the stack output.
+    for (const engine of Object.keys(restore)) {
+      expect(readFileSync(join(dir("prod"), "restore", `${engine}.yaml`), "utf8")).toBe(outputs.restoreManifests[engine]);
+    }
     // Restores are outputs only: nothing in the render applies one.
     expect(kind(manifests(), "Restore")).toEqual([]);
     expect(kind(manifests(), "Job").some((j) => j.metadata.name.includes("restore"))).toBe(false);
