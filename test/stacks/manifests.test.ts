@@ -212,8 +212,10 @@ describe("host steps", () => {
       "host-kubeconfig",
       "host-certificates",
     ];
-    expect(list.map((s) => s.name).sort()).toEqual([...order].sort());
+    // The data snapshot hangs off the datasets, outside the provisioning chain (it runs only when the data services change).
+    expect(list.map((s) => s.name).sort()).toEqual([...order, "host-data-snapshot"].sort());
     order.slice(1).forEach((name, i) => expect(list.find((s) => s.name === name)!.dependsOn).toEqual([order[i]]));
+    expect(list.find((s) => s.name === "host-data-snapshot")!.dependsOn).toEqual(["host-datasets"]);
     const datasets = list.find((s) => s.name === "host-datasets")!;
     expect(datasets.inputs.create).toContain("zfs create -p -o mountpoint=");
     expect(datasets.inputs.create).toContain("tank/faf/data/replays|/opt/faf/data/replays|500G|");
@@ -318,19 +320,21 @@ describe.each(STACKS)("stack %s references", (stack) => {
     // Services an operator creates for a custom resource: `<kind>/<namespace>/<name>` -> the Service it makes.
     const operatorMade = all.flatMap((m) =>
       m.object.kind === "MariaDB" || m.object.kind === "RabbitmqCluster"
-        ? [`${m.object.metadata.namespace}/${m.object.metadata.name}`]
+        ? [`${String(m.object.metadata.namespace)}/${m.object.metadata.name}`]
         : [],
     );
     const rendered = all
       .filter((m) => m.object.kind === "Service")
-      .map((m) => `${m.object.metadata.namespace}/${m.object.metadata.name}`);
+      .map((m) => `${String(m.object.metadata.namespace)}/${m.object.metadata.name}`);
     for (const service of all.filter((m) => m.object.kind === "Service")) {
       const spec = (service.object as any).spec;
       expect(spec.type, service.file).not.toBe("NodePort");
       if (spec.type === "ExternalName") {
         // A stable name must lead to a Service of this stack, never to nowhere.
-        const [name, namespace] = String(spec.externalName).split(".");
-        expect([...rendered, ...operatorMade], `${service.file} -> ${spec.externalName}`).toContain(`${namespace}/${name}`);
+        const [name = "", namespace = ""] = String(spec.externalName).split(".");
+        expect([...rendered, ...operatorMade], `${service.file} -> ${String(spec.externalName)}`).toContain(
+          `${namespace}/${name}`,
+        );
         continue;
       }
       expect(spec.selector, `${service.file} has no selector`).toBeTruthy();
