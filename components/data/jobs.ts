@@ -77,7 +77,7 @@ function pod(job: DataJob) {
  * A one-shot Job whose name carries a hash of its content: a changed script or user runs it
  * again, an unchanged one is left alone. Pure.
  */
-export function dataJob(job: DataJob, activeDeadlineSeconds = 600): KubeObject {
+export function dataJob(job: DataJob, activeDeadlineSeconds = 600, ttlSecondsAfterFinished?: number): KubeObject {
   const template = pod(job);
   return {
     apiVersion: "batch/v1",
@@ -87,7 +87,9 @@ export function dataJob(job: DataJob, activeDeadlineSeconds = 600): KubeObject {
       namespace: job.namespace,
       labels: dataLabels(job.service, job.role.split("-")[0] ?? job.role),
     },
-    spec: { backoffLimit: 3, activeDeadlineSeconds, ttlSecondsAfterFinished: 86400, template },
+    // Jobs the program owns stay until replaced (a deleted one would come back on `pulumi up
+    // --refresh`); a restore applied by hand cleans itself up.
+    spec: { backoffLimit: 3, activeDeadlineSeconds, ...(ttlSecondsAfterFinished ? { ttlSecondsAfterFinished } : {}), template },
   };
 }
 

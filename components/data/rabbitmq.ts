@@ -30,6 +30,8 @@ export const PROMETHEUS_PORT = 15692;
 /** Since topology operator 1.20, user-provided credential Secrets must carry this label. */
 export const TOPOLOGY_LABEL = { "rabbitmq.com/topology-operator": "true" };
 
+const RESTRICTED_CONTAINER = { allowPrivilegeEscalation: false, runAsNonRoot: true, capabilities: { drop: ["ALL"] } };
+
 /** The broker: one node on FAF's `rabbitmq` volume. Pure. */
 export function rabbitmqCluster(context: DataContext): KubeObject {
   return {
@@ -54,6 +56,21 @@ export function rabbitmqCluster(context: DataContext): KubeObject {
       rabbitmq: { additionalPlugins: ["rabbitmq_management", "rabbitmq_prometheus"] },
       service: { type: "ClusterIP" },
       terminationGracePeriodSeconds: 120,
+      // faf-apps enforces the restricted Pod Security level: the operator's pod gets the fields
+      // it does not set itself (seccomp, no privilege escalation, no capabilities).
+      override: {
+        statefulSet: {
+          spec: {
+            template: {
+              spec: {
+                securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
+                containers: [{ name: "rabbitmq", securityContext: RESTRICTED_CONTAINER }],
+                initContainers: [{ name: "setup-container", securityContext: RESTRICTED_CONTAINER }],
+              },
+            },
+          },
+        },
+      },
     },
   };
 }

@@ -38,7 +38,7 @@ export function statefulDataObjects(
       return { user, credentials, job: dataJob(definition.userJob(user, credentials)) };
     }),
     backup: dataCronJob(definition.backupJob(context), context.backups.schedule),
-    restore: dataJob(definition.restoreJob(), 6 * 3600),
+    restore: dataJob(definition.restoreJob(), 6 * 3600, 7 * 86400),
   };
 }
 

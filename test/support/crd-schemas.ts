@@ -326,6 +326,9 @@ export const RabbitmqCluster = rabbitmq(
       .optional(),
     service: z.strictObject({ type: z.enum(["ClusterIP", "NodePort", "LoadBalancer"]) }).optional(),
     terminationGracePeriodSeconds: z.number().int().optional(),
+    override: z
+      .strictObject({ statefulSet: z.strictObject({ spec: z.strictObject({ template: z.record(z.string(), z.unknown()) }) }) })
+      .optional(),
   }),
 );
 
