@@ -91,7 +91,7 @@ export function resolveServices(
 export function callersOf(workloads: readonly WorkloadSpec[]): Map<string, WorkloadSpec[]> {
   const callers = new Map<string, WorkloadSpec[]>(workloads.map((spec) => [spec.name, []]));
   for (const spec of workloads) {
-    for (const dependency of spec.requires ?? []) callers.get(dependency)?.push(spec);
+    for (const dependency of [...(spec.requires ?? []), ...(spec.calls ?? [])]) callers.get(dependency)?.push(spec);
   }
   return callers;
 }

@@ -15,7 +15,7 @@ export function renderContextFor(profile: Profile, spec: WorkloadSpec, secretSou
     imagePullPolicy: profile.imagePullPolicy,
     replicaOverride: profile.replicaOverrides[spec.name],
     callers: callersOf(selected).get(spec.name) ?? [],
-    required: (spec.requires ?? []).flatMap((name) => byName.get(name) ?? []),
+    required: [...(spec.requires ?? []), ...(spec.calls ?? [])].flatMap((name) => byName.get(name) ?? []),
     secretSource,
     argoTracking: profile.argocd.enabled,
   };

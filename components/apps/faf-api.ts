@@ -73,6 +73,8 @@ export const fafApi: WorkloadSpec = {
   ],
   broker: { vhost: "/faf-core", user: "faf-api", passwordKey: "RABBIT_PASSWORD" },
   requires: ["faf-db-migrations", "ory-hydra"],
+  // Forum accounts follow FAF accounts (NODEBB_MASTER_TOKEN); NodeBB itself waits for the API.
+  calls: ["nodebb"],
   internet: { ports: [443], reason: "GitHub, Steam, Challonge and reCAPTCHA APIs; Hydra's JWKS on its public host" },
   probes: {
     startup: {

@@ -49,6 +49,11 @@ export interface WorkloadSpec {
   broker?: BrokerSpec;
   /** Other workloads that must be up first and that this one calls (egress is admitted to them). */
   requires?: string[];
+  /**
+   * Workloads this one calls without waiting for them, where waiting would be a cycle (NodeBB
+   * waits for the API; the API calls NodeBB). Egress is admitted when both are selected.
+   */
+  calls?: string[];
   /** Traffic to the internet (outside the cluster), with the reason. */
   internet?: { ports: number[]; reason: string };
   probes?: ProbesSpec;

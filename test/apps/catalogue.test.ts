@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { CATALOGUE, resolveServices } from "../../components/apps/catalogue";
+import { CATALOGUE, SERVICE_NAMES, resolveServices } from "../../components/apps/catalogue";
 import type { WorkloadSpec } from "../../components/apps/spec";
 import { isDns1123Label } from "../../components/lib/names";
 
@@ -102,6 +102,23 @@ describe("catalogue", () => {
     const order = resolveServices("all").workloads.map((w) => w.name);
     for (const spec of CATALOGUE) {
       for (const dependency of spec.requires ?? []) expect(order.indexOf(dependency)).toBeLessThan(order.indexOf(spec.name));
+    }
+  });
+
+  it("names only known workloads it calls, and none it also requires", () => {
+    for (const spec of CATALOGUE) {
+      for (const name of spec.calls ?? []) {
+        expect(SERVICE_NAMES, `${spec.name}.calls`).toContain(name);
+        expect(spec.requires ?? [], `${spec.name} both requires and calls ${name}`).not.toContain(name);
+      }
+    }
+  });
+
+  it("makes every faf_lobby user wait for the schema migrations", () => {
+    for (const spec of CATALOGUE.filter((s) => s.name !== "faf-db-migrations")) {
+      if ((spec.databases ?? []).some((db) => db.engine === "mariadb" && db.database === "faf_lobby")) {
+        expect(spec.requires ?? [], spec.name).toContain("faf-db-migrations");
+      }
     }
   });
 

@@ -165,6 +165,20 @@ describe("prod data layer", () => {
   });
 });
 
+describe("calls without waiting", () => {
+  it("admits faf-api to NodeBB both ways in the policies, though NodeBB waits for faf-api", () => {
+    const m = readManifests(dir("prod"));
+    const policy = (name: string) =>
+      kind(m, "NetworkPolicy").find((p) => p.metadata.name === name && p.metadata.namespace === "faf-apps");
+    const egress = JSON.stringify(policy("faf-api").spec.egress);
+    expect(egress).toContain('"app.kubernetes.io/name":"nodebb"');
+    expect(JSON.stringify(policy("nodebb").spec.ingress)).toContain('"app.kubernetes.io/name":"faf-api"');
+    const resources = readResources(dir("prod"));
+    expect(resources.find((r) => r.name === "nodebb-deployment")?.dependsOn).toContain("faf-api-deployment");
+    expect(resources.find((r) => r.name === "faf-api-deployment")?.dependsOn).not.toContain("nodebb-deployment");
+  });
+});
+
 describe.each(STACKS)("stack %s images", (stack) => {
   it("uses no Bitnami image or chart, and pins every image, in objects and chart values", () => {
     const all = [...readManifests(dir(stack)).map((m) => m.object), ...readResources(dir(stack)).map((r) => r.inputs)];
