@@ -4,7 +4,7 @@ import { VOLUMES } from "../cluster/storage-table";
 import { createObject } from "../lib/create";
 import type { KubeObject } from "../lib/kube";
 import { DATA_SERVICES, MONITORING_NAMESPACE, NAMESPACES, namespaceSelector } from "../lib/names";
-import { pinnedChart, pinnedManifest } from "../platform/charts";
+import { pinnedChart, rabbitmqOperators } from "../platform/charts";
 import {
   createCredentialCopy,
   dataLabels,
@@ -215,22 +215,16 @@ export class RabbitMQ extends pulumi.ComponentResource {
       { crds: { enabled: true, keep: true }, startupapicheck: { enabled: false } },
       { parent: this, dependsOn: args.after },
     );
-    const clusterOperator = pinnedManifest(`${name}-cluster-operator`, "rabbitmqClusterOperator", {
-      parent: this,
-      dependsOn: args.after,
-    });
-    const topologyOperator = pinnedManifest(`${name}-topology-operator`, "rabbitmqTopologyOperator", {
-      parent: this,
-      dependsOn: [...args.after, certManager, clusterOperator],
-    });
+    // Both operators, then the topology operator's webhook certificate from cert-manager.
+    const operators = rabbitmqOperators(`${name}-operators`, { parent: this, dependsOn: [...args.after, certManager] });
     const data = { protect: context.protect, retainOnDelete: context.protect };
     const cluster = createObject(`${name}-cluster`, rabbitmqCluster(context), {
       parent: this,
-      dependsOn: [...args.after, clusterOperator],
+      dependsOn: [...args.after, operators],
       ...data,
     });
     createObject(`${name}-policy`, rabbitmqPolicy(args.clients), { parent: this, dependsOn: args.after });
-    const topology = [cluster, topologyOperator];
+    const topology = [cluster, operators];
     const vhosts = new Map<string, pulumi.Resource>();
     for (const vhost of plan.vhosts) {
       const object = rabbitmqVhost(vhost);

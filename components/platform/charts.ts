@@ -32,7 +32,9 @@ export type ChartKey = keyof typeof CHARTS;
 
 /**
  * Upstream release manifests, pinned by version in the URL. The RabbitMQ operators publish no
- * first-party Helm chart; their release manifests are the supported install.
+ * first-party Helm chart; their release manifests are the supported install. Both declare the
+ * Namespace `rabbitmq-system`, so they are applied together through one kustomization
+ * (`components/data/rabbitmq-operators/`, which names these same URLs).
  */
 export const MANIFESTS = {
   rabbitmqClusterOperator: {
@@ -45,7 +47,8 @@ export const MANIFESTS = {
   },
 } as const;
 
-export type ManifestKey = keyof typeof MANIFESTS;
+/** The kustomization that applies the RabbitMQ operators, relative to the project (Pulumi's working directory). */
+export const RABBITMQ_OPERATORS_KUSTOMIZATION = "components/data/rabbitmq-operators";
 
 /** A Chart v4 of one of the pinned upstream charts, in `namespace`, with `values`. */
 export function pinnedChart(
@@ -63,7 +66,7 @@ export function pinnedChart(
   );
 }
 
-/** One of the pinned upstream release manifests, applied as it is published. */
-export function pinnedManifest(name: string, key: ManifestKey, opts: pulumi.ComponentResourceOptions): k8s.yaml.v2.ConfigFile {
-  return new k8s.yaml.v2.ConfigFile(name, { file: MANIFESTS[key].url }, opts);
+/** The RabbitMQ operators' release manifests, applied as published (one kustomization, see MANIFESTS). */
+export function rabbitmqOperators(name: string, opts: pulumi.ComponentResourceOptions): k8s.kustomize.v2.Directory {
+  return new k8s.kustomize.v2.Directory(name, { directory: RABBITMQ_OPERATORS_KUSTOMIZATION }, opts);
 }
