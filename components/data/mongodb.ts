@@ -2,6 +2,7 @@ import type { WorkloadSpec } from "../apps/spec";
 import { DATA_SERVICES } from "../lib/names";
 import type { DataContext } from "./common";
 import type { DataJob } from "./jobs";
+import { DATABASE_SERVER, DATABASE_UID } from "./server";
 import type { DatabaseUser } from "./plan";
 
 /**
@@ -11,16 +12,13 @@ import type { DatabaseUser } from "./plan";
  */
 const IMAGE = { repository: "docker.io/library/mongo", tag: "8.3.2" };
 export const MONGODB_IMAGE = `${IMAGE.repository}:${IMAGE.tag}`;
-/** The image's mongodb user. */
-const UID = 999;
 const HOST = `${DATA_SERVICES.mongodb.service}.${DATA_SERVICES.mongodb.namespace}.svc.cluster.local`;
 const PING = ["mongosh", "--quiet", "--eval", "db.adminCommand('ping').ok"];
 
 export const mongodbSpec: WorkloadSpec = {
   name: DATA_SERVICES.mongodb.service,
   description: "MongoDB for NodeBB (the forum)",
-  namespace: "infra",
-  controller: "StatefulSet",
+  ...DATABASE_SERVER,
   image: IMAGE,
   ports: [{ name: "mongodb", port: DATA_SERVICES.mongodb.port }],
   env: { MONGO_INITDB_ROOT_USERNAME: "root" },
@@ -32,14 +30,10 @@ export const mongodbSpec: WorkloadSpec = {
     readiness: { exec: PING, periodSeconds: 10, timeoutSeconds: 10 },
     liveness: { tcp: { port: "mongodb" }, periodSeconds: 30, failureThreshold: 4 },
   },
-  resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { memory: "2Gi" } },
-  rollout: "recreate",
-  terminationGracePeriodSeconds: 120,
-  security: { runAsUser: UID, fsGroup: UID },
 };
 
 const admin = { name: "ROOT_PASSWORD", secret: { name: "mongodb", key: "MONGO_INITDB_ROOT_PASSWORD" } } as const;
-const base = { service: "mongodb", namespace: DATA_SERVICES.mongodb.namespace, image: MONGODB_IMAGE, uid: UID };
+const base = { service: "mongodb", namespace: DATA_SERVICES.mongodb.namespace, image: MONGODB_IMAGE, uid: DATABASE_UID };
 /** mongodump and mongorestore read the root password from a file; mongosh takes it as an argument inside the pod. */
 const LOGIN = [
   'printf "password: %s\\n" "$ROOT_PASSWORD" > /tmp/tools.yaml',

@@ -2,6 +2,7 @@ import type { WorkloadSpec } from "../apps/spec";
 import { DATA_SERVICES } from "../lib/names";
 import type { DataContext } from "./common";
 import type { DataJob } from "./jobs";
+import { DATABASE_SERVER, DATABASE_UID } from "./server";
 import type { DatabaseUser } from "./plan";
 
 /**
@@ -11,15 +12,12 @@ import type { DatabaseUser } from "./plan";
  */
 const IMAGE = { repository: "docker.io/library/postgres", tag: "17.9-bookworm" };
 export const POSTGRES_IMAGE = `${IMAGE.repository}:${IMAGE.tag}`;
-/** The image's postgres user. */
-const UID = 999;
 const HOST = `${DATA_SERVICES.postgres.service}.${DATA_SERVICES.postgres.namespace}.svc.cluster.local`;
 
 export const postgresSpec: WorkloadSpec = {
   name: DATA_SERVICES.postgres.service,
   description: "PostgreSQL for Hydra and Wiki.js",
-  namespace: "infra",
-  controller: "StatefulSet",
+  ...DATABASE_SERVER,
   image: IMAGE,
   ports: [{ name: "postgres", port: DATA_SERVICES.postgres.port }],
   env: { POSTGRES_USER: "postgres", PGDATA: "/var/lib/postgresql/data" },
@@ -31,15 +29,10 @@ export const postgresSpec: WorkloadSpec = {
     readiness: { exec: ["pg_isready", "-U", "postgres", "-h", "127.0.0.1"], periodSeconds: 10 },
     liveness: { tcp: { port: "postgres" }, periodSeconds: 30, failureThreshold: 4 },
   },
-  resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { memory: "2Gi" } },
-  // A database must never run twice on its data directory.
-  rollout: "recreate",
-  terminationGracePeriodSeconds: 120,
-  security: { runAsUser: UID, fsGroup: UID },
 };
 
 const admin = { name: "PGPASSWORD", secret: { name: "postgres", key: "POSTGRES_PASSWORD" } } as const;
-const base = { service: "postgres", namespace: DATA_SERVICES.postgres.namespace, image: POSTGRES_IMAGE, uid: UID };
+const base = { service: "postgres", namespace: DATA_SERVICES.postgres.namespace, image: POSTGRES_IMAGE, uid: DATABASE_UID };
 
 /**
  * Creates the role if missing, sets its password from the app's key, creates the database

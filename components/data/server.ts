@@ -12,6 +12,22 @@ import { objectName, type DatabaseUser, type EnginePlan } from "./plan";
 
 const TYPE = "faf:data:StatefulDataService";
 
+/** The official database images' user (postgres, mongodb): the servers and their jobs run as it. */
+export const DATABASE_UID = 999;
+
+/**
+ * What PostgreSQL and MongoDB share as servers: faf-infra, one StatefulSet pod that never runs
+ * twice on its data directory, time to flush on shutdown, the image's own user.
+ */
+export const DATABASE_SERVER = {
+  namespace: "infra",
+  controller: "StatefulSet",
+  resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { memory: "2Gi" } },
+  rollout: "recreate",
+  terminationGracePeriodSeconds: 120,
+  security: { runAsUser: DATABASE_UID, fsGroup: DATABASE_UID },
+} as const satisfies Partial<WorkloadSpec>;
+
 /** How one engine without an operator is run: its server spec and its jobs. */
 export interface EngineDefinition {
   service: Exclude<DataServiceName, "mariadb" | "rabbitmq">;
