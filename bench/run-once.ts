@@ -33,6 +33,10 @@ async function main(): Promise<void> {
         ...spec,
         name: rename(spec.name),
         requires: spec.requires?.map(rename),
+        calls: spec.calls?.map(rename),
+        // Each copy owns its database and broker users, as a new workload would.
+        databases: spec.databases?.map((db) => ({ ...db, user: rename(db.user) })),
+        broker: spec.broker ? { ...spec.broker, user: rename(spec.broker.user) } : undefined,
         routes: spec.routes?.map((r) => ({ ...r, hosts: r.hosts.map((h) => `${h}-c${i}`) })),
         tcpRoutes: spec.tcpRoutes?.map((r) => ({ ...r, entryPoint: `${r.entryPoint}-c${i}` })),
       };
