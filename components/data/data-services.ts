@@ -156,7 +156,8 @@ export class DataServices extends pulumi.ComponentResource {
           plan: plan.mariadb,
           context,
           clients: clientsOf(args.workloads, "mariadb"),
-          after: [...args.after, operators, ...claims("mariadb", "backups-mariadb")],
+          after: [...args.after, operators],
+          claims: claims("mariadb", "backups-mariadb"),
         },
         { parent: this },
       );
@@ -169,7 +170,8 @@ export class DataServices extends pulumi.ComponentResource {
           plan: plan.rabbitmq,
           context,
           clients: clientsOf(args.workloads, "rabbitmq"),
-          after: [...args.after, operators, ...claims("rabbitmq")],
+          after: [...args.after, operators],
+          claims: claims("rabbitmq"),
         },
         { parent: this },
       );

@@ -233,8 +233,10 @@ export interface MariaDBArgs {
   context: DataContext;
   /** Workloads' namespaces and pod labels that connect (the policy admits them). */
   clients: Peer[];
-  /** Namespace, claims, the secret store, a host snapshot: what must exist first. */
+  /** Namespaces, the secret store, a host snapshot: what must exist first. */
   after: pulumi.Resource[];
+  /** The claims of the data and backup volumes: only the server and its backups wait for them. */
+  claims: pulumi.Resource[];
 }
 
 /**
@@ -279,7 +281,7 @@ export class MariaDB extends pulumi.ComponentResource {
     );
     const server = createObject(`${name}-server`, mariadbServer(plan, context), {
       parent: this,
-      dependsOn: [...args.after, operator, rootSecret],
+      dependsOn: [...args.after, ...args.claims, operator, rootSecret],
       ...data,
     });
     this.server = server;

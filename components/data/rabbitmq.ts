@@ -193,6 +193,8 @@ export interface RabbitMQArgs {
   context: DataContext;
   clients: Peer[];
   after: pulumi.Resource[];
+  /** The claim of the broker's volume: only the cluster waits for it. */
+  claims: pulumi.Resource[];
 }
 
 /**
@@ -220,7 +222,7 @@ export class RabbitMQ extends pulumi.ComponentResource {
     const data = { protect: context.protect, retainOnDelete: context.protect };
     const cluster = createObject(`${name}-cluster`, rabbitmqCluster(context), {
       parent: this,
-      dependsOn: [...args.after, operators],
+      dependsOn: [...args.after, ...args.claims, operators],
       ...data,
     });
     createObject(`${name}-policy`, rabbitmqPolicy(args.clients), { parent: this, dependsOn: args.after });

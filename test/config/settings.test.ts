@@ -158,6 +158,16 @@ describe("profile", () => {
     expect(acme.ingress).toEqual({ entryPoints: ["websecure"], tls: { certResolver: "letsencrypt" } });
   });
 
+  it("names a backup schedule that is not cron and a retention out of range", () => {
+    const message = messageOf({ ...local, "faf:backups": '{"schedule":"nightly","retentionDays":0}' });
+    expect(message).toContain('faf:backups.schedule: expected five cron fields such as "30 3 * * *"');
+    expect(message).toContain("faf:backups.retentionDays:");
+  });
+
+  it("snapshots datasets before data changes only where a host is provisioned", () => {
+    expect(parse(local).backups).toEqual({ schedule: "30 3 * * *", retentionDays: 14, zfsSnapshots: false });
+  });
+
   it("protects data only where real data lives", () => {
     expect(parse(local).protectData).toBe(false);
     expect(parse({ ...local, "faf:environment": "test", "faf:hostName": "faftest2" }).protectData).toBe(true);

@@ -99,6 +99,48 @@ describe("prod data layer", () => {
     }
   });
 
+  it("orders each data object after what it needs, and each app after its own users", () => {
+    const resources = readResources(dir("prod"));
+    const deps = (name: string) => resources.find((r) => r.name === name)?.dependsOn ?? [];
+    expect(deps("data-mariadb-server")).toEqual(
+      expect.arrayContaining([
+        "data-mariadb-operator",
+        "data-mariadb-root-secret",
+        "storage-pvc-mariadb",
+        "storage-pvc-backups-mariadb",
+      ]),
+    );
+    expect(deps("data-mariadb-operator")).toContain("data-mariadb-crds");
+    // The operators do not wait for volumes; only the servers do.
+    expect(deps("data-mariadb-operator")).not.toContain("storage-pvc-mariadb");
+    expect(deps("data-mariadb-user-mariadb-faf-python-server")).toEqual(["data-mariadb-server"]);
+    expect(deps("data-mariadb-grant-mariadb-faf-python-server-faf-lobby").sort()).toEqual([
+      "data-mariadb-database-faf-lobby",
+      "data-mariadb-user-mariadb-faf-python-server",
+    ]);
+    expect(deps("data-rabbitmq-cluster")).toEqual(expect.arrayContaining(["data-rabbitmq-operators", "storage-pvc-rabbitmq"]));
+    expect(deps("data-rabbitmq-operators")).toContain("data-rabbitmq-cert-manager");
+    expect(deps("data-rabbitmq-rabbitmq-user-faf-lobby-server")).toEqual(
+      expect.arrayContaining(["data-rabbitmq-cluster", "data-rabbitmq-operators", "data-rabbitmq-credentials-faf-lobby-server"]),
+    );
+    expect(deps("data-rabbitmq-rabbitmq-permission-faf-lobby-server-faf-core").sort()).toEqual([
+      "data-rabbitmq-rabbitmq-user-faf-lobby-server",
+      "data-rabbitmq-vhost-faf-core",
+    ]);
+    expect(deps("faf-lobby-server-deployment")).toEqual(
+      expect.arrayContaining([
+        "data-mariadb-user-mariadb-faf-python-server",
+        "data-mariadb-grant-mariadb-faf-python-server-faf-lobby",
+        "data-rabbitmq-rabbitmq-user-faf-lobby-server",
+        "data-rabbitmq-rabbitmq-permission-faf-lobby-server-faf-core",
+      ]),
+    );
+    expect(deps("wikijs-deployment")).toContain("data-postgres-user-wikijs");
+    expect(deps("data-postgres-user-wikijs").sort()).toEqual(["data-postgres-credentials-wikijs", "postgres-statefulset"]);
+    // Nothing waits for a user it does not use.
+    expect(deps("wikijs-deployment").some((d) => d.startsWith("data-mariadb") || d.startsWith("data-rabbitmq"))).toBe(false);
+  });
+
   it("schedules nightly backups of MariaDB, PostgreSQL and MongoDB with the retention from the settings", () => {
     const m = manifests();
     const backup = kind(m, "Backup")[0];
