@@ -6,6 +6,7 @@ import { fafContent } from "./faf-content";
 import { fafDbMigrations } from "./faf-db-migrations";
 import { fafIcebreaker } from "./faf-icebreaker";
 import { fafLeagueService } from "./faf-league-service";
+import { fafLegacyDeployment } from "./faf-legacy-deployment";
 import { fafLobbyServer } from "./faf-lobby-server";
 import { fafPolicyServer } from "./faf-policy-server";
 import { fafReplayServer } from "./faf-replay-server";
@@ -25,6 +26,7 @@ export const CATALOGUE: readonly WorkloadSpec[] = [
   fafDbMigrations,
   fafIcebreaker,
   fafLeagueService,
+  fafLegacyDeployment,
   fafLobbyServer,
   fafPolicyServer,
   fafReplayServer,

@@ -36,6 +36,8 @@ export interface RenderedWorkload {
   namespace: string;
   setup: Rendered[];
   jobs: Rendered[];
+  /** Suspended CronJobs an admin triggers; like jobs, they wait for the workload's data users. */
+  tasks: Rendered[];
   controller: Rendered | undefined;
   exposure: Rendered[];
 }
@@ -142,6 +144,33 @@ export function renderWorkload(spec: WorkloadSpec, context: RenderContext): Rend
     };
   });
 
+  // Tasks: suspended CronJobs an admin triggers; the schedule (31 February) never fires on its own.
+  const tasks: Rendered[] = (spec.tasks ?? []).map((task) => ({
+    role: `task-${task.name}`,
+    object: {
+      apiVersion: "batch/v1",
+      kind: "CronJob",
+      metadata: { name: `${spec.name}-${task.name}`, namespace, labels: runLabels(`task-${task.name}`) },
+      spec: {
+        schedule: "0 0 31 2 *",
+        suspend: true,
+        concurrencyPolicy: "Forbid",
+        successfulJobsHistoryLimit: 3,
+        failedJobsHistoryLimit: 3,
+        jobTemplate: {
+          spec: {
+            backoffLimit: task.backoffLimit ?? 0,
+            activeDeadlineSeconds: task.activeDeadlineSeconds ?? 600,
+            template: {
+              metadata: { labels: runLabels(`task-${task.name}`), annotations: podAnnotations },
+              spec: podSpec(podInputs, jobContainer(podInputs, task), "Never"),
+            },
+          },
+        },
+      },
+    },
+  }));
+
   // The operator restarts the pods of annotated controllers when their synced Secret changes.
   const controllerAnnotations = syncsSecret ? { annotations: { "secrets.infisical.com/auto-reload": "true" } } : {};
   const controllerKind = spec.controller ?? "Deployment";
@@ -229,16 +258,23 @@ export function renderWorkload(spec: WorkloadSpec, context: RenderContext): Rend
       namespace,
       setup: setup.map(track),
       jobs: jobs.map(track),
+      tasks: tasks.map(track),
       controller: controller && track(controller),
       exposure: exposure.map(track),
     };
   }
-  return { namespace, setup, jobs, controller, exposure };
+  return { namespace, setup, jobs, tasks, controller, exposure };
 }
 
 /** Every object of a rendered workload, in creation order. */
 export function allObjects(rendered: RenderedWorkload): Rendered[] {
-  return [...rendered.setup, ...rendered.jobs, ...(rendered.controller ? [rendered.controller] : []), ...rendered.exposure];
+  return [
+    ...rendered.setup,
+    ...rendered.jobs,
+    ...rendered.tasks,
+    ...(rendered.controller ? [rendered.controller] : []),
+    ...rendered.exposure,
+  ];
 }
 
 function podAnnotationsOf(spec: WorkloadSpec): Record<string, string> | undefined {

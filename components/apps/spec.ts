@@ -70,6 +70,11 @@ export interface WorkloadSpec {
   rollout?: "rolling" | "recreate";
   /** Jobs that must complete before the workload starts (migrations). */
   jobs?: JobSpec[];
+  /**
+   * Jobs an admin starts by hand, kept as suspended CronJobs `<workload>-<name>`:
+   * `kubectl -n <namespace> create job --from=cronjob/<workload>-<name> <workload>-<name>-<date>`.
+   */
+  tasks?: JobSpec[];
   /** Seconds a pod gets to finish its work on shutdown. @default 30 */
   terminationGracePeriodSeconds?: number;
   /** Who the container runs as, and any relaxation of the secure defaults, each with its reason. */

@@ -54,6 +54,7 @@ export class Workload extends pulumi.ComponentResource {
     this.controller = rendered.controller
       ? create(rendered.controller.role, rendered.controller.object, { dependsOn: [...after, ...setup, ...runAfter, ...jobs] })
       : undefined;
+    for (const r of rendered.tasks) create(r.role, r.object, { dependsOn: [...after, ...setup, ...runAfter] });
     for (const r of rendered.exposure) create(r.role, r.object, { dependsOn: [...after, ...setup] });
     this.objects = objects;
     this.registerOutputs({});

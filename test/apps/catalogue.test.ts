@@ -29,10 +29,10 @@ describe.each(CATALOGUE.map((spec) => [spec.name, spec] as [string, WorkloadSpec
   });
 
   it("pins its images to release tags", () => {
-    const tags = [spec.image, ...(spec.jobs ?? []).flatMap((j) => (j.image ? [j.image] : []))].flatMap((image) => [
-      image.tag,
-      ...Object.values(image.tagFor ?? {}),
-    ]);
+    const tags = [
+      spec.image,
+      ...[...(spec.jobs ?? []), ...(spec.tasks ?? [])].flatMap((j) => (j.image ? [j.image] : [])),
+    ].flatMap((image) => [image.tag, ...Object.values(image.tagFor ?? {})]);
     for (const tag of tags) expect(tag, `${spec.name}: ${tag}`).toMatch(PINNED_TAG);
   });
 

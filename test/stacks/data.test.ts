@@ -93,10 +93,17 @@ describe("prod data layer", () => {
     );
     expect(lobbyUsers.map((s) => s.name)).toEqual(expect.arrayContaining(["faf-api", "faf-lobby-server", "faf-user-service"]));
     for (const spec of lobbyUsers) {
-      const controller = resources.find((r) => r.name === `${spec.name}-deployment` || r.name === `${spec.name}-statefulset`);
-      expect(controller, spec.name).toBeDefined();
-      expect(controller!.dependsOn, spec.name).toContain("faf-db-migrations-job-migrate");
+      // What runs: the controller, or the tasks of a workload that has only tasks (legacy deployment).
+      const running = resources.filter(
+        (r) =>
+          r.name === `${spec.name}-deployment` ||
+          r.name === `${spec.name}-statefulset` ||
+          r.name.startsWith(`${spec.name}-task-`),
+      );
+      expect(running.length, spec.name).toBeGreaterThan(0);
+      for (const r of running) expect(r.dependsOn, r.name).toContain("faf-db-migrations-job-migrate");
     }
+    expect(lobbyUsers.map((s) => s.name)).toContain("faf-legacy-deployment");
   });
 
   it("orders each data object after what it needs, and each app after its own users", () => {
@@ -146,7 +153,7 @@ describe("prod data layer", () => {
     const backup = kind(m, "Backup")[0];
     expect(backup.spec).toMatchObject({ schedule: { cron: "30 3 * * *" }, maxRetention: "336h" });
     expect(backup.spec.storage.volume.persistentVolumeClaim.claimName).toBe("backups-mariadb-pvc");
-    const cron = kind(m, "CronJob");
+    const cron = kind(m, "CronJob").filter((c) => c.metadata.namespace === "faf-infra");
     expect(cron.map((c) => c.metadata.name).sort()).toEqual(["mongodb-backup", "postgres-backup"]);
     for (const c of cron) {
       expect(c.spec.schedule).toBe("30 3 * * *");
@@ -246,5 +253,24 @@ describe("local data layer", () => {
     // The copy and the app's own Secret read one generated value: one RandomPassword per key.
     const passwords = readResources(dir("local")).filter((r) => r.type === "random:index/randomPassword:RandomPassword");
     expect(passwords.filter((r) => r.name === "faf-api-secret-rabbit-password")).toHaveLength(1);
+  });
+});
+
+describe("tasks", () => {
+  it("keeps the legacy deployment's coop jobs as suspended CronJobs an admin triggers, after its database user", () => {
+    const m = readManifests(dir("prod"));
+    const tasks = kind(m, "CronJob").filter((c) => c.metadata.name.startsWith("faf-legacy-deployment-"));
+    expect(tasks.map((t) => t.metadata.name).sort()).toEqual([
+      "faf-legacy-deployment-deploy-coop",
+      "faf-legacy-deployment-deploy-coop-maps",
+    ]);
+    for (const t of tasks) expect(t.spec).toMatchObject({ suspend: true, concurrencyPolicy: "Forbid" });
+    const resources = readResources(dir("prod"));
+    expect(resources.find((r) => r.name === "faf-legacy-deployment-task-deploy-coop")?.dependsOn).toEqual(
+      expect.arrayContaining([
+        "data-mariadb-user-mariadb-faf-legacy-deployment",
+        "data-mariadb-grant-mariadb-faf-legacy-deployment-faf-lobby",
+      ]),
+    );
   });
 });
