@@ -42,7 +42,7 @@ if (cluster.kind === "host") {
       ? {
           dataSnapshot: {
             volumes: [...SNAPSHOT_VOLUMES],
-            generation: dataGeneration(profile.services.workloads, profile.environment),
+            generation: dataGeneration(profile.services.workloads, profile.environment, profile.replicaOverrides),
           },
         }
       : {}),
@@ -125,6 +125,7 @@ const data = new DataServices(
       argoTracking: false,
     },
     passwords,
+    replicaOverrides: profile.replicaOverrides,
     after: [
       namespaces.byKey.infra,
       namespaces.byKey.apps,

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { GeneratedPasswords } from "../apps/generated-secret";
-import type { RenderContext } from "../apps/render";
+import { replicasFor, type RenderContext } from "../apps/render";
 import type { WorkloadSpec } from "../apps/spec";
 import { createObject } from "../lib/create";
 import type { KubeObject } from "../lib/kube";
@@ -85,10 +85,15 @@ export const SNAPSHOT_VOLUMES = ["mariadb", "postgres", "mongodb", "rabbitmq"] a
  * A hash of everything that defines the data services (users, grants, images, operator
  * versions, sizing): when it changes, `pulumi up` is about to change a data service. Pure.
  */
-export function dataGeneration(workloads: readonly WorkloadSpec[], environment: string): string {
+export function dataGeneration(
+  workloads: readonly WorkloadSpec[],
+  environment: "prod" | "test" | "local",
+  replicaOverrides: Readonly<Record<string, number>>,
+): string {
   return contentHash({
     plan: dataPlan(workloads),
     environment,
+    binlog: binlogNeeded(workloads, environment, replicaOverrides),
     images: [MARIADB_IMAGE, RABBITMQ_IMAGE, POSTGRES_IMAGE, MONGODB_IMAGE],
     charts: [CHARTS.mariadbOperatorCrds, CHARTS.mariadbOperator, CHARTS.certManager, MANIFESTS],
   });
@@ -118,6 +123,23 @@ export function restoreObjects(
   return restore;
 }
 
+/**
+ * Whether a workload that reads the binary log (a user with replication rights) runs here: only
+ * then does MariaDB write one (FAF keeps debezium at 0 replicas). Pure.
+ */
+export function binlogNeeded(
+  workloads: readonly WorkloadSpec[],
+  environment: "prod" | "test" | "local",
+  replicaOverrides: Readonly<Record<string, number>>,
+): boolean {
+  return workloads.some(
+    (spec) =>
+      (spec.databases ?? []).some(
+        (db) => db.engine === "mariadb" && db.serverPrivileges?.privileges.some((p) => p.startsWith("REPLICATION")),
+      ) && replicasFor(spec, { environment, replicaOverride: replicaOverrides[spec.name] }) > 0,
+  );
+}
+
 export interface DataServicesArgs {
   /** The selected workloads: the data layer declares what they need, and nothing else. */
   workloads: readonly WorkloadSpec[];
@@ -128,6 +150,8 @@ export interface DataServicesArgs {
   passwords: GeneratedPasswords | undefined;
   /** Namespaces, the secret store and its syncs, a host snapshot. */
   after: pulumi.Resource[];
+  /** Replica counts set in the stack file (a replication reader switched on turns the binary log on). */
+  replicaOverrides: Readonly<Record<string, number>>;
   /** The claims of the data volumes, by volume key. */
   claims: Readonly<Record<string, pulumi.Resource>>;
 }
@@ -156,6 +180,7 @@ export class DataServices extends pulumi.ComponentResource {
           plan: plan.mariadb,
           context,
           clients: clientsOf(args.workloads, "mariadb"),
+          binlog: binlogNeeded(args.workloads, context.environment, args.replicaOverrides),
           after: [...args.after, operators],
           claims: claims("mariadb", "backups-mariadb"),
         },

@@ -65,9 +65,11 @@ export function myCnf(environment: DataContext["environment"], binlog: boolean):
   return `${lines.join("\n")}\n`;
 }
 
-/** The server: the official image on FAF's `mariadb` volume, one instance. Pure. */
-export function mariadbServer(plan: EnginePlan, context: DataContext): KubeObject {
-  const binlog = plan.users.some((u) => u.serverPrivileges?.privileges.some((p) => p.startsWith("REPLICATION")));
+/**
+ * The server: the official image on FAF's `mariadb` volume, one instance. `binlog`: a change
+ * capture reader (debezium) runs in this environment. Pure.
+ */
+export function mariadbServer(context: DataContext, binlog: boolean): KubeObject {
   return {
     apiVersion: MARIADB_API,
     kind: "MariaDB",
@@ -233,6 +235,8 @@ export interface MariaDBArgs {
   context: DataContext;
   /** Workloads' namespaces and pod labels that connect (the policy admits them). */
   clients: Peer[];
+  /** Write the binary log: a replication user's workload runs (its pods cost nothing when it does not). */
+  binlog: boolean;
   /** Namespaces, the secret store, a host snapshot: what must exist first. */
   after: pulumi.Resource[];
   /** The claims of the data and backup volumes: only the server and its backups wait for them. */
@@ -279,7 +283,7 @@ export class MariaDB extends pulumi.ComponentResource {
       context,
       { parent: this, dependsOn: args.after },
     );
-    const server = createObject(`${name}-server`, mariadbServer(plan, context), {
+    const server = createObject(`${name}-server`, mariadbServer(context, args.binlog), {
       parent: this,
       dependsOn: [...args.after, ...args.claims, operator, rootSecret],
       ...data,

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CATALOGUE } from "../../components/apps/catalogue";
 import type { WorkloadSpec } from "../../components/apps/spec";
-import { MONGODB, POSTGRES } from "../../components/data/data-services";
+import { MONGODB, POSTGRES, binlogNeeded } from "../../components/data/data-services";
 import { dataJob, type DataJob } from "../../components/data/jobs";
 import { mariadbServer, mariadbUserObjects, myCnf } from "../../components/data/mariadb";
 import { dataPlan, objectName, passwordKeysRead } from "../../components/data/plan";
@@ -135,11 +135,14 @@ describe("data objects", () => {
     expect(grants.map((g) => (g.spec as { database: string }).database)).toEqual(["faf_lobby", "faf-league"]);
   });
 
-  it("turns the binary log on only when a user needs replication", () => {
+  it("turns the binary log on only while a replication reader (debezium) runs", () => {
     expect(myCnf("prod", true)).toContain("binlog_format=ROW");
     expect(myCnf("prod", false)).not.toContain("log_bin");
     expect(myCnf("local", false)).toContain("innodb_buffer_pool_size=256M");
-    expect((mariadbServer(plan.mariadb, context).spec as { myCnf: string }).myCnf).toContain("log_bin=mariadb-bin");
+    // FAF keeps debezium at 0 replicas: no binary log until a stack switches it on.
+    expect(binlogNeeded(CATALOGUE, "prod", {})).toBe(false);
+    expect(binlogNeeded(CATALOGUE, "prod", { debezium: 1 })).toBe(true);
+    expect((mariadbServer(context, true).spec as { myCnf: string }).myCnf).toContain("log_bin=mariadb-bin");
   });
 
   it("gives each broker user a labelled credentials Secret copied from the app's key, and a permission on its vhost", () => {
