@@ -33,6 +33,22 @@ describe("render CLI", () => {
     expect(readFileSync(join(again, "resources.json"), "utf8")).toBe(readFileSync(join(dir, "prod", "resources.json"), "utf8"));
   });
 
+  it("renders a subset of services with only the data services they need", () => {
+    const dir = tmp();
+    writeFileSync(join(dir, "Pulumi.wiki.yaml"), `${GOOD}  faf:services: [wikijs]\n`);
+    const result = runRender(["wiki", "--stack-dir", dir, "--out", join(dir, "out")]);
+    expect(result.code, result.stderr).toBe(0);
+    const kinds = new Set(readManifests(join(dir, "out")).map((m) => m.object.kind));
+    expect(kinds.has("MariaDB") || kinds.has("RabbitmqCluster")).toBe(false);
+    const outputs = JSON.parse(readFileSync(join(dir, "out", "outputs.json"), "utf8"));
+    expect(outputs.dataServices).toEqual(["postgres"]);
+    expect(Object.keys(outputs.restoreManifests)).toEqual(["postgres"]);
+    const statefulSets = readManifests(join(dir, "out")).filter((m) => m.object.kind === "StatefulSet");
+    expect(statefulSets.map((m) => m.object.metadata.name)).toEqual(["postgres"]);
+    const jobs = readManifests(join(dir, "out")).filter((m) => m.object.kind === "Job");
+    expect(jobs.map((m) => m.object.metadata.name.replace(/-[0-9a-f]{10}$/, ""))).toEqual(["postgres-user-wikijs"]);
+  });
+
   it("renders a copy of the local stack under another name to the same manifests", () => {
     const dir = tmp();
     cpSync(join(ROOT, "Pulumi.local.yaml"), join(dir, "Pulumi.alice.yaml"));
