@@ -9,15 +9,13 @@ export const fafLegacyDeployment: WorkloadSpec = {
   env: {
     DATABASE_HOST: "{{mariadb}}",
     DATABASE_NAME: "faf_lobby",
+    // The user declared below (the data layer creates it); FAF kept the name in the secret.
+    DATABASE_USERNAME: "faf-legacy-deployment",
     GRADLE_USER_HOME: "/tmp/gradle-home",
   },
   // TODO(data): FAF's deploy scripts (ConfigMap `faf-deploy-scripts`, the Gradle build the tasks
   // copy from /scripts) are FAF's own files; add them under `files` from their repository.
-  secrets: {
-    keys: ["DATABASE_PASSWORD", "DATABASE_USERNAME"],
-    // FAF keeps the user name in the secret; this program declares the user, so it is fixed here.
-    generate: { derived: { DATABASE_USERNAME: "faf-legacy-deployment" } },
-  },
+  secrets: { keys: ["DATABASE_PASSWORD"] },
   volumes: [
     { volume: "faf-featured-mods", mountPath: "/workspace/legacy-featured-mod-files" },
     { volume: "faf-maps", mountPath: "/workspace/output" },

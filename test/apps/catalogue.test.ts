@@ -114,6 +114,13 @@ describe("catalogue", () => {
     }
   });
 
+  it("names its database users in plain config, never in the secret (the data layer creates exactly those)", () => {
+    for (const spec of CATALOGUE.filter((s) => (s.databases ?? []).length > 0)) {
+      const userKeys = (spec.secrets?.keys ?? []).filter((key) => /(DB|DATABASE|FLYWAY|MYSQL).*(USER|USERNAME|LOGIN)$/.test(key));
+      expect(userKeys, spec.name).toEqual([]);
+    }
+  });
+
   it("makes every faf_lobby user wait for the schema migrations", () => {
     for (const spec of CATALOGUE.filter((s) => s.name !== "faf-db-migrations")) {
       if ((spec.databases ?? []).some((db) => db.engine === "mariadb" && db.database === "faf_lobby")) {
