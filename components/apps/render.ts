@@ -1,7 +1,7 @@
 import { contentHash, sortDeep } from "../lib/hash";
 import type { KubeObject, Rendered } from "../lib/kube";
 import { workloadLabels } from "../lib/labels";
-import { DATA_SERVICES, workloadNamespace } from "../lib/names";
+import { DATA_SERVICES, NAMESPACES, workloadNamespace } from "../lib/names";
 import { fillTemplate, fillTemplates, type TemplateContext } from "../lib/template";
 import { networkPolicy } from "./network";
 import { fileKey, jobContainer, mainContainer, podSpec, type PodInputs } from "./pod";
@@ -44,8 +44,9 @@ export interface RenderedWorkload {
 
 /** The in-cluster DNS names `{{mariadb}}` etc. resolve to. */
 export function templateContext(environment: string, baseDomain: string): TemplateContext {
-  const host = (name: keyof typeof DATA_SERVICES) =>
-    `${DATA_SERVICES[name].service}.${DATA_SERVICES[name].namespace}.svc.cluster.local`;
+  // The stable names in faf-apps (ExternalName Services where the server runs elsewhere), as
+  // FAF's apps reach them today: moving a data service never changes an app's config.
+  const host = (name: keyof typeof DATA_SERVICES) => `${DATA_SERVICES[name].service}.${NAMESPACES.apps}.svc.cluster.local`;
   return {
     baseDomain,
     environment,

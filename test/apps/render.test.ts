@@ -199,7 +199,7 @@ describe("faf-replay-server", () => {
 
   it("fills its config file with the in-cluster database host", () => {
     const files = replay.find((o) => o.kind === "ConfigMap" && o.metadata.name.startsWith("faf-replay-server-files-")) as any;
-    expect(files.data["config_config.yaml"]).toContain("  host: mariadb.faf-infra.svc.cluster.local\n");
+    expect(files.data["config_config.yaml"]).toContain("  host: mariadb.faf-apps.svc.cluster.local\n");
     expect(container(sts).volumeMounts).toContainEqual({
       name: "config-files",
       mountPath: "/config/config.yaml",

@@ -26,7 +26,7 @@ describe("secret generation plan", () => {
     expect(generationPlan(oryHydra, ctx).find((p) => p.key === "DSN")).toEqual({
       key: "DSN",
       kind: "derived",
-      template: "postgres://hydra:{{secret:DB_PASSWORD}}@postgres.faf-infra.svc.cluster.local:5432/ory-hydra?sslmode=disable",
+      template: "postgres://hydra:{{secret:DB_PASSWORD}}@postgres.faf-apps.svc.cluster.local:5432/ory-hydra?sslmode=disable",
     });
   });
 

@@ -204,6 +204,16 @@ describe("prod data layer", () => {
     expect(readResources(dir("local")).some((r) => r.name.includes("snapshot"))).toBe(false);
   });
 
+  it("points every app at the stable names in faf-apps, never at where a server runs", () => {
+    for (const m of readManifests(dir("prod")).filter(
+      (x) => x.object.kind === "ConfigMap" && x.object.metadata.namespace === "faf-apps",
+    )) {
+      expect(JSON.stringify(m.object), m.file).not.toContain(".faf-infra.svc");
+    }
+    const api = kind(readManifests(dir("prod")), "ConfigMap").find((c) => c.metadata.name.startsWith("faf-api-env-"));
+    expect(api.data.DATABASE_ADDRESS).toBe("mariadb.faf-apps.svc.cluster.local");
+  });
+
   it("gives apps their data services' stable names in faf-apps", () => {
     const stable = kind(manifests(), "Service").filter((s) => s.spec.type === "ExternalName");
     expect(Object.fromEntries(stable.map((s) => [`${s.metadata.namespace}/${s.metadata.name}`, s.spec.externalName]))).toEqual({
