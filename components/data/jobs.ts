@@ -3,6 +3,9 @@ import { contentHash } from "../lib/hash";
 import type { KubeObject } from "../lib/kube";
 import { dataLabels } from "./common";
 
+/** Where a data job mounts its backups volume. */
+export const BACKUPS_MOUNT = "/backups";
+
 /** An environment variable of a data job: a literal, or a key of a Secret in the job's namespace. */
 export type JobEnv = { name: string; value: string } | { name: string; secret: { name: string; key: string } };
 
@@ -18,7 +21,7 @@ export interface DataJob {
   env: JobEnv[];
   /** The official images' database user; the jobs never run as root. */
   uid: number;
-  /** A managed volume mounted at `/backups`. */
+  /** A managed volume mounted at {@link BACKUPS_MOUNT}. */
   backups?: VolumeKey;
 }
 
@@ -61,7 +64,7 @@ function pod(job: DataJob) {
           },
           volumeMounts: [
             { name: "tmp", mountPath: "/tmp" },
-            ...(job.backups ? [{ name: "backups", mountPath: "/backups" }] : []),
+            ...(job.backups ? [{ name: "backups", mountPath: BACKUPS_MOUNT }] : []),
           ],
         },
       ],

@@ -1,7 +1,7 @@
 import type { WorkloadSpec } from "../apps/spec";
 import { DATA_SERVICES } from "../lib/names";
 import type { DataContext } from "./common";
-import type { DataJob } from "./jobs";
+import { BACKUPS_MOUNT, type DataJob } from "./jobs";
 import { DATABASE_SERVER, DATABASE_UID } from "./server";
 import type { DatabaseUser } from "./plan";
 
@@ -36,7 +36,7 @@ const admin = { name: "ROOT_PASSWORD", secret: { name: "mongodb", key: "MONGO_IN
 const base = { service: "mongodb", namespace: DATA_SERVICES.mongodb.namespace, image: MONGODB_IMAGE, uid: DATABASE_UID };
 /** mongodump and mongorestore read the root password from a file; mongosh takes it as an argument inside the pod. */
 const LOGIN = [
-  'printf "password: %s\\n" "$ROOT_PASSWORD" > /tmp/tools.yaml',
+  'tools="${TMPDIR:-/tmp}/tools.yaml"; printf "password: %s\\n" "$ROOT_PASSWORD" > "$tools"',
   `login="--host ${HOST} --username root --authenticationDatabase admin"`,
 ].join("\n");
 
@@ -72,14 +72,21 @@ export function mongodbBackupJob(context: DataContext): DataJob {
     ...base,
     role: "backup",
     backups: "backups-mongodb",
-    env: [admin, { name: "RETENTION_DAYS", value: String(context.backups.retentionDays) }],
+    env: [
+      admin,
+      { name: "BACKUPS", value: BACKUPS_MOUNT },
+      { name: "RETENTION_DAYS", value: String(context.backups.retentionDays) },
+    ],
     script: [
       LOGIN,
       "stamp=$(date -u +%Y-%m-%dT%H%M%SZ)",
-      'mongodump $login --config /tmp/tools.yaml --gzip --archive="/backups/.$stamp.archive.gz"',
-      'mv "/backups/.$stamp.archive.gz" "/backups/$stamp.archive.gz"',
-      'find /backups -maxdepth 1 -name "20*.archive.gz" -mtime "+$RETENTION_DAYS" -delete',
-      'echo "backup /backups/$stamp.archive.gz done"',
+      'if [ -e "$BACKUPS/$stamp.archive.gz" ]; then echo "a backup $stamp exists already"; exit 1; fi',
+      'mongodump $login --config "$tools" --gzip --archive="$BACKUPS/.$stamp.archive.gz"',
+      // Only a complete archive gets its final name, so a restore never reads half a backup.
+      'mv "$BACKUPS/.$stamp.archive.gz" "$BACKUPS/$stamp.archive.gz"',
+      'find "$BACKUPS" -maxdepth 1 -name "20*.archive.gz" -mtime "+$RETENTION_DAYS" -delete',
+      'find "$BACKUPS" -maxdepth 1 -name ".20*.archive.gz" -mtime +0 -delete',
+      'echo "backup $BACKUPS/$stamp.archive.gz done"',
     ].join("\n"),
   };
 }
@@ -90,15 +97,15 @@ export function mongodbRestoreJob(): DataJob {
     ...base,
     role: "restore",
     backups: "backups-mongodb",
-    env: [admin, { name: "BACKUP", value: "" }],
+    env: [admin, { name: "BACKUPS", value: BACKUPS_MOUNT }, { name: "BACKUP", value: "" }],
     script: [
       LOGIN,
       // The glob sorts by name, and the names are UTC timestamps: the last one is the newest.
-      'newest=""; for f in /backups/20*.archive.gz; do newest="$f"; done',
-      'archive="${BACKUP:+/backups/$BACKUP}"; archive="${archive:-$newest}"',
-      'test -f "$archive" || { echo "no backup at $archive"; exit 1; }',
+      'newest=""; for f in "$BACKUPS"/20*.archive.gz; do [ -f "$f" ] && newest="$f"; done',
+      'archive="${BACKUP:+$BACKUPS/$BACKUP}"; archive="${archive:-$newest}"',
+      'if [ -z "$archive" ] || [ ! -f "$archive" ]; then echo "no backup to restore in $BACKUPS (BACKUP=${BACKUP:-newest})"; exit 1; fi',
       'echo "restoring $archive"',
-      'mongorestore $login --config /tmp/tools.yaml --drop --gzip --archive="$archive"',
+      'mongorestore $login --config "$tools" --drop --gzip --archive="$archive"',
     ].join("\n"),
   };
 }

@@ -1,7 +1,7 @@
 import type { WorkloadSpec } from "../apps/spec";
 import { DATA_SERVICES } from "../lib/names";
 import type { DataContext } from "./common";
-import type { DataJob } from "./jobs";
+import { BACKUPS_MOUNT, type DataJob } from "./jobs";
 import { DATABASE_SERVER, DATABASE_UID } from "./server";
 import type { DatabaseUser } from "./plan";
 
@@ -74,18 +74,23 @@ export function postgresBackupJob(context: DataContext): DataJob {
       admin,
       { name: "PGHOST", value: HOST },
       { name: "PGUSER", value: "postgres" },
+      { name: "BACKUPS", value: BACKUPS_MOUNT },
       { name: "RETENTION_DAYS", value: String(context.backups.retentionDays) },
     ],
     script: [
-      'stamp=$(date -u +%Y-%m-%dT%H%M%SZ); work="/backups/.$stamp"; mkdir -p "$work"',
+      'stamp=$(date -u +%Y-%m-%dT%H%M%SZ); work="$BACKUPS/.$stamp"',
+      'if [ -e "$BACKUPS/$stamp" ]; then echo "a backup $stamp exists already"; exit 1; fi',
+      'mkdir -p "$work"',
       'pg_dumpall --globals-only > "$work/globals.sql"',
       "for db in $(psql -d postgres -Atc \"SELECT datname FROM pg_database WHERE NOT datistemplate AND datname <> 'postgres'\"); do",
       '  pg_dump -Fc -d "$db" -f "$work/$db.dump"',
       "done",
       // Only a complete dump gets its final name, so a restore never reads half a backup.
-      'mv "$work" "/backups/$stamp"',
-      'find /backups -mindepth 1 -maxdepth 1 -type d -name "20*" -mtime "+$RETENTION_DAYS" -exec rm -rf {} +',
-      'echo "backup /backups/$stamp done"',
+      'mv "$work" "$BACKUPS/$stamp"',
+      'find "$BACKUPS" -mindepth 1 -maxdepth 1 -type d -name "20*" -mtime "+$RETENTION_DAYS" -exec rm -rf {} +',
+      // A run that died half-way leaves a dot-folder: gone the next day.
+      'find "$BACKUPS" -mindepth 1 -maxdepth 1 -type d -name ".20*" -mtime +0 -exec rm -rf {} +',
+      'echo "backup $BACKUPS/$stamp done"',
     ].join("\n"),
   };
 }
@@ -96,16 +101,23 @@ export function postgresRestoreJob(): DataJob {
     ...base,
     role: "restore",
     backups: "backups-postgres",
-    env: [admin, { name: "PGHOST", value: HOST }, { name: "PGUSER", value: "postgres" }, { name: "BACKUP", value: "" }],
+    env: [
+      admin,
+      { name: "PGHOST", value: HOST },
+      { name: "PGUSER", value: "postgres" },
+      { name: "BACKUPS", value: BACKUPS_MOUNT },
+      { name: "BACKUP", value: "" },
+    ],
     script: [
       // The glob sorts by name, and the names are UTC timestamps: the last one is the newest.
-      'newest=""; for d in /backups/20*/; do newest="${d%/}"; done',
-      'dir="${BACKUP:+/backups/$BACKUP}"; dir="${dir:-$newest}"',
-      'test -d "$dir" || { echo "no backup at $dir"; exit 1; }',
+      'newest=""; for d in "$BACKUPS"/20*/; do [ -d "$d" ] && newest="${d%/}"; done',
+      'dir="${BACKUP:+$BACKUPS/$BACKUP}"; dir="${dir:-$newest}"',
+      'if [ -z "$dir" ] || [ ! -d "$dir" ]; then echo "no backup to restore in $BACKUPS (BACKUP=${BACKUP:-newest})"; exit 1; fi',
       'echo "restoring $dir"',
       'for dump in "$dir"/*.dump; do',
       '  db=$(basename "$dump" .dump)',
       '  pg_restore --clean --if-exists -d "$db" "$dump"',
+      '  echo "restored $db"',
       "done",
     ].join("\n"),
   };
