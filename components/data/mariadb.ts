@@ -273,7 +273,8 @@ export class MariaDB extends pulumi.ComponentResource {
       `${name}-operator`,
       "mariadbOperator",
       NAMESPACES.ops,
-      { crds: { enabled: false } },
+      // The webhook's port, pinned to the one faf-ops' operator policy admits from the API server.
+      { crds: { enabled: false }, webhook: { port: MARIADB_WEBHOOK_PORT } },
       { parent: this, dependsOn: [...args.after, crds] },
     );
     const labels = dataLabels(NAME, "secret");
