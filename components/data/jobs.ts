@@ -9,6 +9,18 @@ export const BACKUPS_MOUNT = "/backups";
 /** An environment variable of a data job: a literal, or a key of a Secret in the job's namespace. */
 export type JobEnv = { name: string; value: string } | { name: string; secret: { name: string; key: string } };
 
+/**
+ * A setup job's view of the user it makes: name, its one database, and the password from the
+ * credentials Secret copied from the app's key.
+ */
+export function userEnv(user: { user: string; grants: readonly { database: string }[] }, credentials: string): JobEnv[] {
+  return [
+    { name: "DB_USER", value: user.user },
+    { name: "DB_NAME", value: user.grants[0]?.database ?? user.user },
+    { name: "DB_PASSWORD", secret: { name: credentials, key: "password" } },
+  ];
+}
+
 export interface DataJob {
   /** The data service it belongs to (labels, NetworkPolicy). */
   service: string;

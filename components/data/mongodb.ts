@@ -1,7 +1,7 @@
 import type { WorkloadSpec } from "../apps/spec";
 import { DATA_SERVICES } from "../lib/names";
 import type { DataContext } from "./common";
-import { BACKUPS_MOUNT, type DataJob } from "./jobs";
+import { BACKUPS_MOUNT, userEnv, type DataJob } from "./jobs";
 import { DATABASE_SERVER, DATABASE_UID } from "./server";
 import type { DatabaseUser } from "./plan";
 
@@ -42,16 +42,10 @@ const LOGIN = [
 
 /** Creates the user on its database (readWrite, plus clusterMonitor as FAF grants today), or resets its password and roles. */
 export function mongodbUserJob(user: DatabaseUser, credentials: string): DataJob {
-  const database = user.grants[0]?.database ?? user.user;
   return {
     ...base,
     role: `user-${user.user}`,
-    env: [
-      admin,
-      { name: "DB_USER", value: user.user },
-      { name: "DB_NAME", value: database },
-      { name: "DB_PASSWORD", secret: { name: credentials, key: "password" } },
-    ],
+    env: [admin, ...userEnv(user, credentials)],
     script: [
       LOGIN,
       `until mongosh --quiet $login --password "$ROOT_PASSWORD" --eval 'db.adminCommand("ping").ok' >/dev/null 2>&1; do echo "waiting for ${HOST}"; sleep 2; done`,

@@ -1,7 +1,7 @@
 import type { WorkloadSpec } from "../apps/spec";
 import { DATA_SERVICES } from "../lib/names";
 import type { DataContext } from "./common";
-import { BACKUPS_MOUNT, type DataJob } from "./jobs";
+import { BACKUPS_MOUNT, userEnv, type DataJob, type JobEnv } from "./jobs";
 import { DATABASE_SERVER, DATABASE_UID } from "./server";
 import type { DatabaseUser } from "./plan";
 
@@ -31,7 +31,12 @@ export const postgresSpec: WorkloadSpec = {
   },
 };
 
-const admin = { name: "PGPASSWORD", secret: { name: "postgres", key: "POSTGRES_PASSWORD" } } as const;
+/** How every job reaches the server: as the superuser, through the server's own Service. */
+const ADMIN: JobEnv[] = [
+  { name: "PGPASSWORD", secret: { name: "postgres", key: "POSTGRES_PASSWORD" } },
+  { name: "PGHOST", value: HOST },
+  { name: "PGUSER", value: "postgres" },
+];
 const base = { service: "postgres", namespace: DATA_SERVICES.postgres.namespace, image: POSTGRES_IMAGE, uid: DATABASE_UID };
 
 /**
@@ -39,18 +44,10 @@ const base = { service: "postgres", namespace: DATA_SERVICES.postgres.namespace,
  * owned by it if missing, grants it everything on it. Safe to run any number of times.
  */
 export function postgresUserJob(user: DatabaseUser, credentials: string): DataJob {
-  const database = user.grants[0]?.database ?? user.user;
   return {
     ...base,
     role: `user-${user.user}`,
-    env: [
-      admin,
-      { name: "PGHOST", value: HOST },
-      { name: "PGUSER", value: "postgres" },
-      { name: "DB_USER", value: user.user },
-      { name: "DB_NAME", value: database },
-      { name: "DB_PASSWORD", secret: { name: credentials, key: "password" } },
-    ],
+    env: [...ADMIN, ...userEnv(user, credentials)],
     script: [
       'until pg_isready -q; do echo "waiting for $PGHOST"; sleep 2; done',
       'psql -v ON_ERROR_STOP=1 -d postgres -v user="$DB_USER" -v db="$DB_NAME" -v password="$DB_PASSWORD" <<\'SQL\'',
@@ -71,9 +68,7 @@ export function postgresBackupJob(context: DataContext): DataJob {
     role: "backup",
     backups: "backups-postgres",
     env: [
-      admin,
-      { name: "PGHOST", value: HOST },
-      { name: "PGUSER", value: "postgres" },
+      ...ADMIN,
       { name: "BACKUPS", value: BACKUPS_MOUNT },
       { name: "RETENTION_DAYS", value: String(context.backups.retentionDays) },
     ],
@@ -101,13 +96,7 @@ export function postgresRestoreJob(): DataJob {
     ...base,
     role: "restore",
     backups: "backups-postgres",
-    env: [
-      admin,
-      { name: "PGHOST", value: HOST },
-      { name: "PGUSER", value: "postgres" },
-      { name: "BACKUPS", value: BACKUPS_MOUNT },
-      { name: "BACKUP", value: "" },
-    ],
+    env: [...ADMIN, { name: "BACKUPS", value: BACKUPS_MOUNT }, { name: "BACKUP", value: "" }],
     script: [
       // The glob sorts by name, and the names are UTC timestamps: the last one is the newest.
       'newest=""; for d in "$BACKUPS"/20*/; do [ -d "$d" ] && newest="${d%/}"; done',

@@ -5,19 +5,14 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { MONGODB, POSTGRES } from "../../components/data/data-services";
 import type { DataJob } from "../../components/data/jobs";
+import { DATA_CONTEXT } from "../support/data";
 
 /**
  * The backup and restore scripts run by `sh`, against fake pg_dump, psql, pg_restore, mongodump,
  * mongorestore and date (test scaffolding, not a database): what they write, prune and pick.
  */
 const FAKES = join(__dirname, "fakes");
-const context = {
-  environment: "prod" as const,
-  protect: true,
-  backups: { schedule: "30 3 * * *", retentionDays: 14 },
-  secretSource: { kind: "generated" as const },
-  passwords: undefined,
-};
+const context = DATA_CONTEXT;
 
 function run(job: DataJob, backups: string, env: Record<string, string> = {}) {
   const log = join(backups, "..", "calls.log");

@@ -11,6 +11,7 @@ import { mariadbServer, mariadbUserObjects, myCnf } from "../../components/data/
 import { dataPlan, objectName, passwordKeysRead } from "../../components/data/plan";
 import { rabbitmqCredentials, rabbitmqUserObjects } from "../../components/data/rabbitmq";
 import { toolAvailable } from "../support/tools";
+import { DATA_CONTEXT } from "../support/data";
 
 const app = (name: string, extra: Partial<WorkloadSpec>): WorkloadSpec => ({
   name,
@@ -19,13 +20,7 @@ const app = (name: string, extra: Partial<WorkloadSpec>): WorkloadSpec => ({
   resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { memory: "32Mi" } },
   ...extra,
 });
-const context = {
-  environment: "prod" as const,
-  protect: true,
-  backups: { schedule: "30 3 * * *", retentionDays: 14 },
-  secretSource: { kind: "generated" as const },
-  passwords: undefined,
-};
+const context = DATA_CONTEXT;
 
 describe("data plan", () => {
   const plan = dataPlan(CATALOGUE);

@@ -6,6 +6,7 @@ import { POSTGRES } from "../../components/data/data-services";
 import type { DataJob } from "../../components/data/jobs";
 import { dataPlan, type DatabaseUser } from "../../components/data/plan";
 import { postgresBin, ThrowawayPostgres } from "../support/postgres";
+import { DATA_CONTEXT } from "../support/data";
 
 /**
  * The PostgreSQL jobs' SQL and dumps against a real server (the machine's PostgreSQL binaries;
@@ -16,13 +17,7 @@ if (bin === undefined && process.env.FAF_REQUIRE_TOOLS === "1") {
   throw new Error("PostgreSQL is required (FAF_REQUIRE_TOOLS=1) but not installed: apt-get install -y postgresql");
 }
 const available = bin !== undefined;
-const context = {
-  environment: "prod" as const,
-  protect: true,
-  backups: { schedule: "30 3 * * *", retentionDays: 14 },
-  secretSource: { kind: "generated" as const },
-  passwords: undefined,
-};
+const context = DATA_CONTEXT;
 
 describe.skipIf(!available)("PostgreSQL jobs against a real server", () => {
   let server: ThrowawayPostgres;
