@@ -69,13 +69,16 @@ export function operatorPolicy(): KubeObject {
   };
 }
 
+/** The selected workloads that connect to `service` (a database on it, or a broker user). */
+function usersOf(workloads: readonly WorkloadSpec[], service: DataServiceName): WorkloadSpec[] {
+  return workloads.filter((spec) =>
+    service === "rabbitmq" ? spec.broker !== undefined : (spec.databases ?? []).some((db) => db.engine === service),
+  );
+}
+
 /** The workloads that connect to `service`, as policy peers. */
 function clientsOf(workloads: readonly WorkloadSpec[], service: DataServiceName): Peer[] {
-  return workloads
-    .filter((spec) =>
-      service === "rabbitmq" ? spec.broker !== undefined : (spec.databases ?? []).some((db) => db.engine === service),
-    )
-    .map((spec) => ({ namespace: workloadNamespace(spec), labels: selectorLabels(spec.name) }));
+  return usersOf(workloads, service).map((spec) => ({ namespace: workloadNamespace(spec), labels: selectorLabels(spec.name) }));
 }
 
 /** The volumes whose datasets the host snapshots before a data-service change. */
@@ -204,7 +207,7 @@ export class DataServices extends pulumi.ComponentResource {
     }
     for (const definition of [POSTGRES, MONGODB]) {
       if (!wants(definition.service)) continue;
-      const callers = args.workloads.filter((spec) => (spec.databases ?? []).some((db) => db.engine === definition.service));
+      const callers = usersOf(args.workloads, definition.service);
       const server = new StatefulDataService(
         `${name}-${definition.service}`,
         {
