@@ -34,6 +34,7 @@ describe("stack settings", () => {
         behindCloudflare: false,
         access: { adminGroups: [], maintainerGroups: [] },
         backups: { schedule: "30 3 * * *", retentionDays: 14, zfsSnapshots: true },
+        monitoring: { oidcClientId: "grafana" },
         argocd: {
           enabled: true,
           oidcClientId: "argocd",
