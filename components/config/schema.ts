@@ -70,7 +70,9 @@ export function settingsSchema(serviceNames: readonly string[]) {
             size: z.string().regex(/^[1-9]\d*[GT]$/, { message: "expected a size of at least 1G, such as 200G" }),
           }),
           /** The NixOS configuration file that imports the generated module (written beside it). */
-          nixosConfig: absolutePath.default("/etc/nixos/configuration.nix"),
+          nixosConfig: absolutePath
+            .refine((path) => path.endsWith(".nix"), { message: "expected the path of a .nix file" })
+            .default("/etc/nixos/configuration.nix"),
           /** How this host applies its configuration (FAF's hosts build a flake: `--flake /etc/nixos#fafprod3`). */
           rebuild: z
             .string()
@@ -95,7 +97,10 @@ export function settingsSchema(serviceNames: readonly string[]) {
                 /** The address SSH and the Kubernetes API are reached at; also a TLS SAN. */
                 address: checked("a host name or an IP address", addressProblem),
                 port: z.number().int().min(1).max(65535).default(22),
-                user: z.string().min(1).default("root"),
+                user: z
+                  .string()
+                  .regex(/^[a-z_][a-z0-9_-]{0,31}$/, { message: "expected a Unix user name such as root" })
+                  .default("root"),
                 /** The host's public key (`ssh-keyscan -t ed25519 <address>`); connections to another key fail. */
                 hostKey: z.string().regex(/^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/]+=*$/, {
                   message: "expected an SSH public host key such as ssh-ed25519 AAAA...",
@@ -128,7 +133,9 @@ export function settingsSchema(serviceNames: readonly string[]) {
       infisicalClientId: z.literal(SECRET_VALUE).optional(),
       infisicalClientSecret: z.literal(SECRET_VALUE).optional(),
       /** Volumes on a laptop: under this directory of the node, optionally pinned to one node. */
-      storage: z.strictObject({ dataPath: absolutePath, node: z.string().min(1).optional() }).optional(),
+      storage: z
+        .strictObject({ dataPath: absolutePath, node: checked("a Kubernetes node name", kubernetesNameProblem).optional() })
+        .optional(),
       /** Certificates for the HTTPS entry point. */
       tls: z
         .discriminatedUnion("mode", [
@@ -185,7 +192,17 @@ export function settingsSchema(serviceNames: readonly string[]) {
         })
         .default({ adminGroups: [], maintainerGroups: [] }),
       /** Which FAF services to run: `all`, or names; each one's dependencies are added. */
-      services: z.union([z.literal("all"), z.array(serviceName).min(1)]).default("all"),
+      services: z
+        .union([
+          z.literal("all"),
+          z
+            .array(serviceName)
+            .min(1)
+            .refine((names) => new Set(names).size === names.length, {
+              message: "expected each service once; one is listed twice",
+            }),
+        ])
+        .default("all"),
       /** Per-service replica counts that override the workload's own (for example 0 to park one). */
       replicas: z.record(serviceName, z.number().int().min(0).max(10)).optional(),
     })

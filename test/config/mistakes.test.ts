@@ -119,6 +119,21 @@ describe("settings are validated for what they become", () => {
     ]);
   });
 
+  it("refuses a NixOS configuration that is not a .nix file, a bad SSH user, a bad node name and a service listed twice", () => {
+    expect(problems(withHost({ nixosConfig: "/etc/nixos" }))).toEqual([
+      'faf:host.nixosConfig: expected the path of a .nix file (got "/etc/nixos"). Fix: set it to the absolute path of the NixOS configuration file, such as /etc/nixos/configuration.nix.',
+    ]);
+    expect(problems(withNode({ user: "root admin" }))[0]).toBe(
+      'faf:host.nodes[0].user: expected a Unix user name such as root (got "root admin"). Fix: set it to a valid value.',
+    );
+    expect(problems({ ...local, "faf:storage": '{"dataPath":"/var/lib/faf-data","node":"My Laptop"}' })[0]).toContain(
+      "faf:storage.node: expected a Kubernetes node name, but it is not a Kubernetes name",
+    );
+    expect(problems({ ...local, "faf:services": '["faf-api","faf-api"]' })).toEqual([
+      'faf:services: expected each service once; one is listed twice (got the list ["faf-api","faf-api"]). Fix: set it to all, or a list of service names such as ["faf-api"].',
+    ]);
+  });
+
   it("refuses an Infisical API over plain http", () => {
     const secrets = { source: "infisical", projectSlug: "p", environment: "prod", hostAPI: "http://infisical.example.org/api" };
     expect(problems({ ...prod, "faf:secrets": JSON.stringify(secrets) })).toEqual([
