@@ -21,7 +21,7 @@ function evaluate(module: string): any {
   const dir = mkdtempSync(join(tmpdir(), "faf-nix-"));
   try {
     writeFileSync(join(dir, "m.nix"), module);
-    const expr = `let m = import ${join(dir, "m.nix")}; in m { config = {}; pkgs = { openssl = "openssl"; coreutils = "coreutils"; }; lib = { mkDefault = x: x; }; }`;
+    const expr = `let m = import ${join(dir, "m.nix")}; in m { config = {}; pkgs = { openssl = "openssl"; coreutils = "coreutils"; util-linux = "/util-linux"; writeShellScript = name: text: "/nix/store/" + name; }; lib = { mkDefault = x: x; }; }`;
     const result = spawnSync("nix-instantiate", ["--eval", "--strict", "--json", "--expr", expr], { encoding: "utf8" });
     if (result.status !== 0) throw new Error(result.stderr);
     return JSON.parse(result.stdout);
