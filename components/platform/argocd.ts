@@ -9,7 +9,8 @@ import type { KubeObject } from "../lib/kube";
 import { platformLabels } from "../lib/labels";
 import { NAMESPACES, workloadNamespace } from "../lib/names";
 import { fqdn } from "../lib/template";
-import { pinnedChart } from "./charts";
+import { argocdServerService, ARGOCD_REDIS_SECRET } from "./chart-names";
+import { CHARTS, pinnedChart } from "./charts";
 import { infisicalStaticSecret, type SecretSource } from "./secret-sync";
 
 const TYPE = "faf:platform:ArgoCD";
@@ -84,6 +85,8 @@ export function argocdValues(input: ArgoInput): Record<string, unknown> {
 /** argocd.<domain> through Traefik: the UI over HTTP, the CLI's gRPC over h2c. Pure. */
 export function argocdIngressRoute(input: ArgoInput): KubeObject {
   const host = `Host(\`${fqdn("argocd", input.baseDomain)}\`)`;
+  // The chart names the Service from the release (chart-names.ts): never a guessed literal.
+  const server = argocdServerService(CHARTS.argocd.release, argocdValues(input));
   return {
     apiVersion: "traefik.io/v1alpha1",
     kind: "IngressRoute",
@@ -91,12 +94,12 @@ export function argocdIngressRoute(input: ArgoInput): KubeObject {
     spec: {
       entryPoints: input.ingress.entryPoints,
       routes: [
-        { kind: "Rule", match: host, priority: 10, services: [{ name: "argocd-server", port: 80 }] },
+        { kind: "Rule", match: host, priority: 10, services: [{ name: server.name, port: server.port }] },
         {
           kind: "Rule",
           match: `${host} && Header(\`Content-Type\`, \`application/grpc\`)`,
           priority: 11,
-          services: [{ name: "argocd-server", port: 80, scheme: "h2c" }],
+          services: [{ name: server.name, port: server.port, scheme: "h2c" }],
         },
       ],
       ...(input.ingress.tls ? { tls: input.ingress.tls } : {}),
@@ -161,7 +164,7 @@ export class ArgoCD extends pulumi.ComponentResource {
     if (args.secretSource.kind === "infisical") {
       // /argocd-redis (key auth) and /argocd-oidc (key clientSecret) in Infisical.
       secrets.push(
-        createObject(`${name}-redis-sync`, infisicalStaticSecret("argocd-redis", NAMESPACE, args.secretSource), {
+        createObject(`${name}-redis-sync`, infisicalStaticSecret(ARGOCD_REDIS_SECRET, NAMESPACE, args.secretSource), {
           parent: this,
           dependsOn: after,
         }),
@@ -181,7 +184,7 @@ export class ArgoCD extends pulumi.ComponentResource {
         new k8s.core.v1.Secret(
           `${name}-redis`,
           {
-            metadata: { name: "argocd-redis", namespace: NAMESPACE, labels: platformLabels("argocd") },
+            metadata: { name: ARGOCD_REDIS_SECRET, namespace: NAMESPACE, labels: platformLabels("argocd") },
             stringData: { auth: generated("redis") },
           },
           { parent: this, dependsOn: after },

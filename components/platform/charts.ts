@@ -6,6 +6,12 @@ export interface ChartPin {
   chart: string;
   version: string;
   repo?: string;
+  /**
+   * The Helm release name, explicit: charts name their objects from it (`<release>-server`), and
+   * without it Chart v4 uses the Pulumi resource name (`argocd-chart`). Every name our code
+   * refers to is derived from it in `chart-names.ts`.
+   */
+  release: string;
 }
 
 /**
@@ -13,19 +19,28 @@ export interface ChartPin {
  * (docs/decisions/001, 007 and 011 say why these versions).
  */
 export const CHARTS = {
-  traefik: { chart: "traefik", version: "41.3.0", repo: "https://traefik.github.io/charts" },
-  argocd: { chart: "argo-cd", version: "10.1.1", repo: "https://argoproj.github.io/argo-helm" },
+  traefik: { chart: "traefik", version: "41.3.0", repo: "https://traefik.github.io/charts", release: "traefik" },
+  argocd: { chart: "argo-cd", version: "10.1.1", repo: "https://argoproj.github.io/argo-helm", release: "argocd" },
   infisical: {
     chart: "secrets-operator",
     // This chart's versions carry a "v".
     version: "v0.11.5",
     repo: "https://dl.cloudsmith.io/public/infisical/helm-charts/helm/charts/",
+    release: "secrets-operator",
   },
   // The CRDs come from their own chart so that removing the operator never deletes a MariaDB.
-  mariadbOperatorCrds: { chart: "oci://ghcr.io/mariadb-operator/charts/mariadb-operator-crds", version: "26.6.0" },
-  mariadbOperator: { chart: "oci://ghcr.io/mariadb-operator/charts/mariadb-operator", version: "26.6.0" },
+  mariadbOperatorCrds: {
+    chart: "oci://ghcr.io/mariadb-operator/charts/mariadb-operator-crds",
+    version: "26.6.0",
+    release: "mariadb-operator-crds",
+  },
+  mariadbOperator: {
+    chart: "oci://ghcr.io/mariadb-operator/charts/mariadb-operator",
+    version: "26.6.0",
+    release: "mariadb-operator",
+  },
   // Issues the RabbitMQ topology operator's webhook certificate (its upstream-supported path).
-  certManager: { chart: "cert-manager", version: "v1.21.1", repo: "https://charts.jetstack.io" },
+  certManager: { chart: "cert-manager", version: "v1.21.1", repo: "https://charts.jetstack.io", release: "cert-manager" },
 } as const satisfies Record<string, ChartPin>;
 
 export type ChartKey = keyof typeof CHARTS;
@@ -61,7 +76,14 @@ export function pinnedChart(
   const pin: ChartPin = CHARTS[key];
   return new k8s.helm.v4.Chart(
     name,
-    { chart: pin.chart, version: pin.version, ...(pin.repo ? { repositoryOpts: { repo: pin.repo } } : {}), namespace, values },
+    {
+      name: pin.release,
+      chart: pin.chart,
+      version: pin.version,
+      ...(pin.repo ? { repositoryOpts: { repo: pin.repo } } : {}),
+      namespace,
+      values,
+    },
     opts,
   );
 }
