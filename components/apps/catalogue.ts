@@ -11,8 +11,11 @@ import { fafLobbyServer } from "./faf-lobby-server";
 import { fafPolicyServer } from "./faf-policy-server";
 import { fafReplayServer } from "./faf-replay-server";
 import { fafUserService } from "./faf-user-service";
+import { fafVoting } from "./faf-voting";
+import { fafWebsite } from "./faf-website";
 import { nodebb } from "./nodebb";
 import { oryHydra } from "./ory-hydra";
+import { oauthClientsWorkload } from "./oauth-clients-workload";
 import type { WorkloadSpec } from "./spec";
 import { wikijs } from "./wikijs";
 import { wordpress } from "./wordpress";
@@ -31,8 +34,11 @@ export const CATALOGUE: readonly WorkloadSpec[] = [
   fafPolicyServer,
   fafReplayServer,
   fafUserService,
+  fafVoting,
+  fafWebsite,
   nodebb,
   oryHydra,
+  oauthClientsWorkload,
   wikijs,
   wordpress,
 ];

@@ -21,9 +21,21 @@ export const oryHydra: WorkloadSpec = {
     DB_NAME: "ory-hydra",
   },
   // DSN is postgres://hydra:<DB_PASSWORD>@postgres:5432/ory-hydra, kept whole in the secret store;
-  // SECRETS_SYSTEM encrypts Hydra's database: losing it loses every client and session.
+  // SECRETS_SYSTEM encrypts Hydra's database: losing it loses every client and session. The
+  // other keys are the secrets of OAuth clients FAF keeps in Hydra's folder (oauth-clients.ts);
+  // Hydra itself does not read them.
   secrets: {
-    keys: ["DSN", "DB_PASSWORD", "SECRETS_SYSTEM"],
+    keys: [
+      "DSN",
+      "DB_PASSWORD",
+      "SECRETS_SYSTEM",
+      "BRACKMAN_DISCORD_SECRET",
+      "FAF_QAI_SECRET",
+      "WIKIJS_SECRET",
+      "FAFTRACKER_SECRET",
+      "FA_METRICS_CLIENT_SECRET",
+      "FAFTOURNEY_SECRET",
+    ],
     env: ["DSN", "SECRETS_SYSTEM"],
     generate: { derived: { DSN: "postgres://hydra:{{secret:DB_PASSWORD}}@{{postgres}}:5432/ory-hydra?sslmode=disable" } },
   },

@@ -4,11 +4,12 @@ import { workloadLabels } from "../lib/labels";
 import { DATA_SERVICES, NAMESPACES, workloadNamespace } from "../lib/names";
 import { fillTemplate, fillTemplates, type TemplateContext } from "../lib/template";
 import { networkPolicy } from "./network";
-import { fileKey, jobContainer, mainContainer, podSpec, type PodInputs } from "./pod";
+import { DEFAULT_UID, fileKey, jobContainer, mainContainer, podSpec, type PodInputs } from "./pod";
 import { ingressRoute, middlewares, tcpRoutes, type IngressSettings } from "./routes";
 import { infisicalStaticSecret, type SecretSource } from "../platform/secret-sync";
 import { tracked } from "../platform/tracking";
 import type { WorkloadSpec } from "./spec";
+import { OAUTH_SERVER, oauthClientsJob, type OAuthClient } from "./oauth-clients";
 
 export interface RenderContext {
   environment: "prod" | "test" | "local";
@@ -25,6 +26,8 @@ export interface RenderContext {
   secretSource?: SecretSource;
   /** Annotate every object as part of the workload's Argo CD application. */
   argoTracking?: boolean;
+  /** Hydra's OAuth clients this workload creates and updates before it starts (oauth-clients.ts). */
+  oauthClients?: readonly OAuthClient[];
 }
 
 /**
@@ -144,6 +147,23 @@ export function renderWorkload(spec: WorkloadSpec, context: RenderContext): Rend
       },
     };
   });
+
+  if (context.oauthClients?.length) {
+    jobs.push({
+      role: "job-oauth-clients",
+      object: oauthClientsJob({
+        workload: spec.name,
+        namespace,
+        labels: runLabels("job-oauth-clients"),
+        serviceAccountName: spec.name,
+        imagePullPolicy: context.imagePullPolicy,
+        runAsUser: spec.security?.runAsUser ?? DEFAULT_UID,
+        adminUrl: `http://${OAUTH_SERVER.workload}.${NAMESPACES.apps}.svc.cluster.local:${String(OAUTH_SERVER.adminPort)}`,
+        context: tctx,
+        clients: context.oauthClients,
+      }),
+    });
+  }
 
   // Tasks: suspended CronJobs an admin triggers; the schedule (31 February) never fires on its own.
   const tasks: Rendered[] = (spec.tasks ?? []).map((task) => ({

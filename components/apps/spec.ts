@@ -86,6 +86,11 @@ export interface Image {
   tag: string;
   /** Tag per environment where FAF runs different builds (test follows a branch build). */
   tagFor?: Partial<Record<"prod" | "test" | "local", string>>;
+  /**
+   * Why a tag here names a branch build instead of a release (the catalogue test rejects
+   * branch tags without one, and a reason without a branch tag). docs/decisions/026.
+   */
+  branchTagReason?: string;
 }
 
 export interface PortSpec {

@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { stringify } from "yaml";
+import { ARGOCD_OIDC_SECRET } from "../apps/oauth-clients";
 import type { WorkloadSpec } from "../apps/spec";
 import type { Profile } from "../config/profile";
 import { createObject } from "../lib/create";
@@ -156,6 +157,8 @@ export interface ArgoCDArgs {
 /** Argo CD from its pinned chart, behind Traefik and FAF's login, watching every workload. */
 export class ArgoCD extends pulumi.ComponentResource {
   readonly chart: k8s.helm.v4.Chart;
+  /** The copy of Argo CD's client secret in faf-apps: Hydra's client reconcile waits for it. */
+  readonly clientSecret: pulumi.Resource;
 
   constructor(name: string, args: ArgoCDArgs, opts?: pulumi.ComponentResourceOptions) {
     super(TYPE, name, {}, opts);
@@ -176,10 +179,17 @@ export class ArgoCD extends pulumi.ComponentResource {
             dependsOn: after,
           },
         ),
+        // The same folder into faf-apps, where Hydra's client reconcile Job reads it: one value.
+        createObject(
+          `${name}-oidc-sync-apps`,
+          infisicalStaticSecret(ARGOCD_OIDC_SECRET.secretName, NAMESPACES.apps, args.secretSource),
+          { parent: this, dependsOn: after },
+        ),
       );
     } else {
       const generated = (key: string) =>
         new random.RandomPassword(`${name}-${key}`, { length: 32, special: false }, { parent: this }).result;
+      const oidcSecret = generated("oidc");
       secrets.push(
         new k8s.core.v1.Secret(
           `${name}-redis`,
@@ -197,12 +207,23 @@ export class ArgoCD extends pulumi.ComponentResource {
               namespace: NAMESPACE,
               labels: { ...platformLabels("argocd"), ...ARGOCD_SECRET_LABELS },
             },
-            stringData: { clientSecret: generated("oidc") },
+            stringData: { clientSecret: oidcSecret },
+          },
+          { parent: this, dependsOn: after },
+        ),
+        // The same value in faf-apps, where Hydra's client reconcile Job reads it.
+        new k8s.core.v1.Secret(
+          `${name}-oidc-apps`,
+          {
+            metadata: { name: ARGOCD_OIDC_SECRET.secretName, namespace: NAMESPACES.apps, labels: platformLabels("argocd") },
+            stringData: { [ARGOCD_OIDC_SECRET.key]: oidcSecret },
           },
           { parent: this, dependsOn: after },
         ),
       );
     }
+    // Both branches push the faf-apps copy of the client secret last.
+    this.clientSecret = secrets[secrets.length - 1] as pulumi.Resource;
     this.chart = pinnedChart(`${name}-chart`, "argocd", NAMESPACE, argocdValues(args.input), {
       parent: this,
       dependsOn: [...after, ...secrets],

@@ -12,6 +12,7 @@ const MACHINERY = new Set([
   "context.ts",
   "generated-secret.ts",
   "network.ts",
+  "oauth-clients.ts",
   "pod.ts",
   "render.ts",
   "routes.ts",
@@ -28,12 +29,19 @@ describe.each(CATALOGUE.map((spec) => [spec.name, spec] as [string, WorkloadSpec
     expect(isDns1123Label(spec.name)).toBe(true);
   });
 
-  it("pins its images to release tags", () => {
-    const tags = [
-      spec.image,
-      ...[...(spec.jobs ?? []), ...(spec.tasks ?? [])].flatMap((j) => (j.image ? [j.image] : [])),
-    ].flatMap((image) => [image.tag, ...Object.values(image.tagFor ?? {})]);
-    for (const tag of tags) expect(tag, `${spec.name}: ${tag}`).toMatch(PINNED_TAG);
+  it("pins its images to release tags, unless the image says why it follows a branch build", () => {
+    const images = [spec.image, ...[...(spec.jobs ?? []), ...(spec.tasks ?? [])].flatMap((j) => (j.image ? [j.image] : []))];
+    for (const image of images) {
+      const tags = [image.tag, ...Object.values(image.tagFor ?? {})];
+      const branches = tags.filter((tag) => !PINNED_TAG.test(tag));
+      if (image.branchTagReason === undefined) {
+        expect(branches, `${spec.name}: branch tags without branchTagReason`).toEqual([]);
+      } else {
+        expect(branches.length, `${spec.name}: branchTagReason but every tag is a release`).toBeGreaterThan(0);
+        expect(image.branchTagReason.length).toBeGreaterThan(20);
+      }
+      expect(tags.filter((tag) => tag === "latest" || tag === "")).toEqual([]);
+    }
   });
 
   it("declares memory and CPU requests and a memory limit", () => {
