@@ -16,12 +16,26 @@ import { fafWebsite } from "./faf-website";
 import { nodebb } from "./nodebb";
 import { oryHydra } from "./ory-hydra";
 import { oauthClientsWorkload } from "./oauth-clients-workload";
+import { fafTelemetryServer } from "./faf-telemetry-server";
+import { fafPhpbb3Archive } from "./faf-phpbb3-archive";
+import { fafQai } from "./faf-qai";
+import { fafUnitdb } from "./faf-unitdb";
+import { whoami } from "./whoami";
+import { mysqldExporter } from "./mysqld-exporter";
+import { fafLeaderboardPurge } from "./faf-leaderboard-purge";
 import type { WorkloadSpec } from "./spec";
 import { wikijs } from "./wikijs";
 import { wordpress } from "./wordpress";
 
 /** Every FAF workload the program knows. Add a workload by adding its data file here. */
 export const CATALOGUE: readonly WorkloadSpec[] = [
+  fafTelemetryServer,
+  fafPhpbb3Archive,
+  fafQai,
+  fafUnitdb,
+  whoami,
+  mysqldExporter,
+  fafLeaderboardPurge,
   debezium,
   ergochat,
   fafApi,

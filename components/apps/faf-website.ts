@@ -47,8 +47,9 @@ export const fafWebsite: WorkloadSpec = {
   },
   secrets: { keys: ["OAUTH_CLIENT_SECRET", "OAUTH_M2M_CLIENT_SECRET", "RECAPTCHA_SITE_KEY", "SESSION_SECRET_KEY"] },
   scratch: [{ mountPath: "/tmp" }],
-  // Its login and API token (oauth-clients.ts: its two clients are registered before it starts).
-  requires: ["ory-hydra", "faf-api", "wordpress"],
+  // Its login (Hydra, whose login pages faf-user-service serves), the API and the news; its two
+  // OAuth clients are registered before it starts (oauth-clients.ts).
+  requires: ["ory-hydra", "faf-user-service", "faf-api", "wordpress"],
   internet: { ports: [443], reason: "the API and Hydra on their public hosts (API_URL, OAuth), GitHub client releases" },
   probes: {
     startup: { tcp: { port: "http" }, periodSeconds: 3, failureThreshold: 40 },

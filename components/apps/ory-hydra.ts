@@ -41,6 +41,28 @@ export const oryHydra: WorkloadSpec = {
   },
   databases: [{ engine: "postgres", database: "ory-hydra", user: "hydra", passwordKey: "DB_PASSWORD" }],
   jobs: [{ name: "migrate", args: ["migrate", "sql", "--read-from-env", "--yes"] }],
+  // FAF's janitor, suspended as FAF keeps it: an admin runs it when the token tables grow.
+  tasks: [
+    {
+      name: "janitor",
+      args: [
+        "janitor",
+        "--read-from-env",
+        "--keep-if-younger",
+        "230h",
+        "--access-lifespan",
+        "100h",
+        "--refresh-lifespan",
+        "1000h",
+        "--consent-request-lifespan",
+        "1000h",
+        "--requests",
+        "--grants",
+        "--tokens",
+      ],
+      activeDeadlineSeconds: 3600,
+    },
+  ],
   probes: {
     liveness: { http: { port: "admin", path: "/health/alive" }, periodSeconds: 10, failureThreshold: 3 },
     readiness: { http: { port: "admin", path: "/health/ready" }, periodSeconds: 5, failureThreshold: 2 },

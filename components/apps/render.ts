@@ -192,6 +192,34 @@ export function renderWorkload(spec: WorkloadSpec, context: RenderContext): Rend
     },
   }));
 
+  for (const scheduled of spec.schedules ?? []) {
+    tasks.push({
+      role: `schedule-${scheduled.name}`,
+      object: {
+        apiVersion: "batch/v1",
+        kind: "CronJob",
+        metadata: { name: `${spec.name}-${scheduled.name}`, namespace, labels: runLabels(`schedule-${scheduled.name}`) },
+        spec: {
+          schedule: scheduled.schedule,
+          timeZone: "Etc/UTC",
+          concurrencyPolicy: "Forbid",
+          successfulJobsHistoryLimit: 3,
+          failedJobsHistoryLimit: 3,
+          jobTemplate: {
+            spec: {
+              backoffLimit: scheduled.backoffLimit ?? 2,
+              activeDeadlineSeconds: scheduled.activeDeadlineSeconds ?? 600,
+              template: {
+                metadata: { labels: runLabels(`schedule-${scheduled.name}`), annotations: podAnnotations },
+                spec: podSpec(podInputs, jobContainer(podInputs, scheduled), "Never"),
+              },
+            },
+          },
+        },
+      },
+    });
+  }
+
   // The operator restarts the pods of annotated controllers when their synced Secret changes.
   const controllerAnnotations = syncsSecret ? { annotations: { "secrets.infisical.com/auto-reload": "true" } } : {};
   const controllerKind = spec.controller ?? "Deployment";
@@ -246,6 +274,11 @@ export function renderWorkload(spec: WorkloadSpec, context: RenderContext): Rend
     const exposed = (spec.ports ?? []).filter((port) => port.exposed !== false);
     if (exposed.length > 0) {
       exposure.push({ role: "service", object: service(spec.name, namespace, labels("server"), exposed, false) });
+    }
+    for (const extra of spec.extraServices ?? []) {
+      const object = service(extra.name, namespace, labels("server"), exposed, false, spec.name);
+      object.metadata.annotations = extra.annotations;
+      exposure.push({ role: `service-${extra.name}`, object });
     }
     if (controllerKind === "StatefulSet") {
       exposure.push({

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CATALOGUE, SERVICE_NAMES, resolveServices } from "../../components/apps/catalogue";
+import { RELEASE_TAG } from "../../components/apps/pod";
 import type { WorkloadSpec } from "../../components/apps/spec";
 import { isDns1123Label } from "../../components/lib/names";
 
@@ -11,6 +12,7 @@ const MACHINERY = new Set([
   "catalogue.ts",
   "context.ts",
   "generated-secret.ts",
+  "gitops-stack.ts",
   "network.ts",
   "oauth-clients.ts",
   "pod.ts",
@@ -21,8 +23,7 @@ const MACHINERY = new Set([
 ]);
 const dataFiles = readdirSync(APPS_DIR).filter((f) => f.endsWith(".ts") && !MACHINERY.has(f));
 
-/** A tag that names a release: no `latest`, no branch names such as `main` or `develop`. */
-const PINNED_TAG = /^v?\d+(\.\d+)*([.-][0-9A-Za-z.]+)*$/;
+const PINNED_TAG = RELEASE_TAG;
 
 describe.each(CATALOGUE.map((spec) => [spec.name, spec] as [string, WorkloadSpec]))("workload %s", (_name, spec) => {
   it("has a DNS-1123 name", () => {

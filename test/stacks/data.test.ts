@@ -93,12 +93,13 @@ describe("prod data layer", () => {
     );
     expect(lobbyUsers.map((s) => s.name)).toEqual(expect.arrayContaining(["faf-api", "faf-lobby-server", "faf-user-service"]));
     for (const spec of lobbyUsers) {
-      // What runs: the controller, or the tasks of a workload that has only tasks (legacy deployment).
+      // What runs: the controller, or the tasks or schedules of a workload without one.
       const running = resources.filter(
         (r) =>
           r.name === `${spec.name}-deployment` ||
           r.name === `${spec.name}-statefulset` ||
-          r.name.startsWith(`${spec.name}-task-`),
+          r.name.startsWith(`${spec.name}-task-`) ||
+          r.name.startsWith(`${spec.name}-schedule-`),
       );
       expect(running.length, spec.name).toBeGreaterThan(0);
       for (const r of running) expect(r.dependsOn, r.name).toContain("faf-db-migrations-job-migrate");

@@ -30,7 +30,8 @@ describe.each(STACKS)("stack %s", (stack) => {
     expect(new Set(keys).size).toBe(keys.length);
   });
 
-  it("validates every core object against kubernetes-models, unknown fields rejected", () => {
+  // The first call loads kubernetes-models' validators (tens of seconds on a busy machine).
+  it("validates every core object against kubernetes-models, unknown fields rejected", { timeout: 240_000 }, () => {
     const problems = readManifests(dir())
       .filter((m) => isCoreApiVersion(m.object.apiVersion))
       .flatMap((m) => validateCoreObject(m.object).map((e) => `${m.file}: ${e}`));
