@@ -4,6 +4,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import { renderContextFor } from "./components/apps/context";
+import { ARGOCD_OIDC_SECRET } from "./components/apps/oauth-clients";
 import { Workload } from "./components/apps/workload";
 import { Access } from "./components/cluster/access";
 import { Namespaces } from "./components/cluster/namespaces";
@@ -87,14 +88,16 @@ const secretStore = new SecretStore(
 );
 
 // Argo CD shows every workload read-only; Pulumi stays the only owner of the objects.
+let argocd: ArgoCD | undefined;
 if (profile.argocd.enabled) {
-  new ArgoCD(
+  argocd = new ArgoCD(
     "argocd",
     {
       input: profile,
       workloads: profile.services.workloads,
       secretSource: secretStore.source,
-      after: [namespaces.byKey.argocd, traefik.chart, ...secretStore.ready],
+      // faf-apps: a copy of its OAuth client secret lives there for Hydra's client reconcile.
+      after: [namespaces.byKey.argocd, namespaces.byKey.apps, traefik.chart, ...secretStore.ready],
     },
     { providers: [provider] },
   );
@@ -167,19 +170,25 @@ const data = new DataServices(
 const workloads = new Map<string, Workload>();
 for (const spec of profile.services.workloads) {
   const required = (spec.requires ?? []).map((name) => workloads.get(name)).filter((w) => w !== undefined);
+  const context = renderContextFor(profile, spec, secretStore.source);
+  // A workload that registers Argo CD's OAuth client reads the copy of its secret in faf-apps.
+  const readsArgoSecret = (context.oauthClients ?? []).some(
+    (client) => client.secret?.secretName === ARGOCD_OIDC_SECRET.secretName,
+  );
   workloads.set(
     spec.name,
     new Workload(
       spec.name,
       {
         spec,
-        context: renderContextFor(profile, spec, secretStore.source),
+        context,
         after: [
           namespaces.byKey[spec.namespace ?? "apps"],
           ...(spec.volumes ?? []).flatMap((mount) => storage.claims[mount.volume] ?? []),
           ...secretStore.ready,
           traefik.chart,
           ...required,
+          ...(readsArgoSecret && argocd ? [argocd.clientSecret] : []),
         ],
         // Its pods and jobs wait for its database users and grants and its broker user; the
         // migrations Job of faf_lobby is one of `required`.

@@ -11,14 +11,31 @@ import { fafLobbyServer } from "./faf-lobby-server";
 import { fafPolicyServer } from "./faf-policy-server";
 import { fafReplayServer } from "./faf-replay-server";
 import { fafUserService } from "./faf-user-service";
+import { fafVoting } from "./faf-voting";
+import { fafWebsite } from "./faf-website";
 import { nodebb } from "./nodebb";
 import { oryHydra } from "./ory-hydra";
+import { oauthClientsWorkload } from "./oauth-clients-workload";
+import { fafTelemetryServer } from "./faf-telemetry-server";
+import { fafPhpbb3Archive } from "./faf-phpbb3-archive";
+import { fafQai } from "./faf-qai";
+import { fafUnitdb } from "./faf-unitdb";
+import { whoami } from "./whoami";
+import { mysqldExporter } from "./mysqld-exporter";
+import { fafLeaderboardPurge } from "./faf-leaderboard-purge";
 import type { WorkloadSpec } from "./spec";
 import { wikijs } from "./wikijs";
 import { wordpress } from "./wordpress";
 
 /** Every FAF workload the program knows. Add a workload by adding its data file here. */
 export const CATALOGUE: readonly WorkloadSpec[] = [
+  fafTelemetryServer,
+  fafPhpbb3Archive,
+  fafQai,
+  fafUnitdb,
+  whoami,
+  mysqldExporter,
+  fafLeaderboardPurge,
   debezium,
   ergochat,
   fafApi,
@@ -31,8 +48,11 @@ export const CATALOGUE: readonly WorkloadSpec[] = [
   fafPolicyServer,
   fafReplayServer,
   fafUserService,
+  fafVoting,
+  fafWebsite,
   nodebb,
   oryHydra,
+  oauthClientsWorkload,
   wikijs,
   wordpress,
 ];

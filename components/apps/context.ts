@@ -1,6 +1,7 @@
 import type { Profile } from "../config/profile";
 import type { SecretSource } from "../platform/secret-sync";
 import { callersOf } from "./catalogue";
+import { clientsReconciledBy } from "./oauth-clients";
 import type { RenderContext } from "./render";
 import type { WorkloadSpec } from "./spec";
 
@@ -18,5 +19,9 @@ export function renderContextFor(profile: Profile, spec: WorkloadSpec, secretSou
     required: [...(spec.requires ?? []), ...(spec.calls ?? [])].flatMap((name) => byName.get(name) ?? []),
     secretSource,
     argoTracking: profile.argocd.enabled,
+    oauthClients: clientsReconciledBy(spec.name, {
+      argocd: profile.argocd.enabled,
+      argocdClientId: profile.argocd.oidcClientId,
+    }),
   };
 }

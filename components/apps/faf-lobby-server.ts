@@ -35,11 +35,13 @@ LADDER_VIOLATIONS_ENABLED: false
 export const fafLobbyServer: WorkloadSpec = {
   name: "faf-lobby-server",
   description: "The Python lobby server: clients connect over WebSocket (ws.<domain>, lobby.<domain>), matchmaking, games",
-  // TODO(data): FAF runs the branch build `feat-login-avatar-id-sync`, which the catalogue rejects
-  // (not a release). v1.14.0 is the only release tag in the inventory (faf-stack's archive) and
-  // predates the native WebSocket listener on 8003 (faf-ws-bridge was dropped for it): replace it
-  // with the first release that serves WebSocket natively before this runs anywhere.
-  image: { repository: "faforever/faf-python-server", tag: "v1.14.0" },
+  // FAF's build, as FAF runs it in prod and test (docs/decisions/026).
+  image: {
+    repository: "faforever/faf-python-server",
+    tag: "feat-login-avatar-id-sync",
+    branchTagReason:
+      "FAF runs this build: it serves WebSocket natively on 8003, which ws. and lobby. route to; the newest release (v1.14.0) predates that listener",
+  },
   ports: [
     { name: "websocket", port: 8003 },
     { name: "metrics", port: 8011, exposed: false },

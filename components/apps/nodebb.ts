@@ -1,3 +1,4 @@
+import { CLIENT_IDS } from "./oauth-clients";
 import type { WorkloadSpec } from "./spec";
 
 /**
@@ -23,7 +24,7 @@ const LAPTOP_CONFIG = JSON.stringify({
     authorizationURL: "https://hydra.{{baseDomain}}/oauth2/auth",
     tokenURL: "http://ory-hydra:4444/oauth2/token",
     fafApiProfileURL: "http://faf-api:8010/me",
-    id: "97853a31-d7fc-424b-a4c2-f8cd053d10d2",
+    id: CLIENT_IDS.forum,
     secret: "{{secret:OAUTH_SECRET}}",
     scope: "public_profile lobby",
   },

@@ -21,14 +21,48 @@ export const oryHydra: WorkloadSpec = {
     DB_NAME: "ory-hydra",
   },
   // DSN is postgres://hydra:<DB_PASSWORD>@postgres:5432/ory-hydra, kept whole in the secret store;
-  // SECRETS_SYSTEM encrypts Hydra's database: losing it loses every client and session.
+  // SECRETS_SYSTEM encrypts Hydra's database: losing it loses every client and session. The
+  // other keys are the secrets of OAuth clients FAF keeps in Hydra's folder (oauth-clients.ts);
+  // Hydra itself does not read them.
   secrets: {
-    keys: ["DSN", "DB_PASSWORD", "SECRETS_SYSTEM"],
+    keys: [
+      "DSN",
+      "DB_PASSWORD",
+      "SECRETS_SYSTEM",
+      "BRACKMAN_DISCORD_SECRET",
+      "FAF_QAI_SECRET",
+      "WIKIJS_SECRET",
+      "FAFTRACKER_SECRET",
+      "FA_METRICS_CLIENT_SECRET",
+      "FAFTOURNEY_SECRET",
+    ],
     env: ["DSN", "SECRETS_SYSTEM"],
     generate: { derived: { DSN: "postgres://hydra:{{secret:DB_PASSWORD}}@{{postgres}}:5432/ory-hydra?sslmode=disable" } },
   },
   databases: [{ engine: "postgres", database: "ory-hydra", user: "hydra", passwordKey: "DB_PASSWORD" }],
   jobs: [{ name: "migrate", args: ["migrate", "sql", "--read-from-env", "--yes"] }],
+  // FAF's janitor, suspended as FAF keeps it: an admin runs it when the token tables grow.
+  tasks: [
+    {
+      name: "janitor",
+      args: [
+        "janitor",
+        "--read-from-env",
+        "--keep-if-younger",
+        "230h",
+        "--access-lifespan",
+        "100h",
+        "--refresh-lifespan",
+        "1000h",
+        "--consent-request-lifespan",
+        "1000h",
+        "--requests",
+        "--grants",
+        "--tokens",
+      ],
+      activeDeadlineSeconds: 3600,
+    },
+  ],
   probes: {
     liveness: { http: { port: "admin", path: "/health/alive" }, periodSeconds: 10, failureThreshold: 3 },
     readiness: { http: { port: "admin", path: "/health/ready" }, periodSeconds: 5, failureThreshold: 2 },

@@ -30,6 +30,18 @@ export function imageRef(image: Image, environment: PodInputs["environment"]): s
   return `${image.repository}:${image.tagFor?.[environment] ?? image.tag}`;
 }
 
+/** A tag that names a release: no `latest`, no branch names such as `main` or `develop`. */
+export const RELEASE_TAG = /^v?\d+(\.\d+)*([.-][0-9A-Za-z.]+)*$/;
+
+/**
+ * A branch build (a reasoned exception, `Image.branchTagReason`) is pulled on every pod start, so
+ * a restart runs the branch's newest build (docs/decisions/026); release tags keep the stack's policy.
+ */
+export function pullPolicyFor(image: Image, environment: PodInputs["environment"], policy: string): string {
+  const tag = image.tagFor?.[environment] ?? image.tag;
+  return image.branchTagReason !== undefined && !RELEASE_TAG.test(tag) ? "Always" : policy;
+}
+
 /** ConfigMap key of a config file: its path with separators made key-safe. */
 export function fileKey(path: string): string {
   return path.replace(/^\/+/, "").replace(/[^-._a-zA-Z0-9]/g, "_");
@@ -74,6 +86,7 @@ export function mainContainer(inputs: PodInputs): Container {
     startupProbe: spec.probes?.startup ? probe(spec.probes.startup, ports, spec.name) : undefined,
     livenessProbe: spec.probes?.liveness ? probe(spec.probes.liveness, ports, spec.name) : undefined,
     readinessProbe: spec.probes?.readiness ? probe(spec.probes.readiness, ports, spec.name) : undefined,
+    ...(spec.postStart ? { lifecycle: { postStart: { exec: { command: spec.postStart } } } } : {}),
   };
 }
 
@@ -112,7 +125,7 @@ function containerBase(
   }
   return {
     image: imageRef(image, inputs.environment),
-    imagePullPolicy: inputs.imagePullPolicy,
+    imagePullPolicy: pullPolicyFor(image, inputs.environment, inputs.imagePullPolicy),
     ...(command ? { command } : {}),
     ...(args ? { args } : {}),
     envFrom: inputs.envConfigMap ? [{ configMapRef: { name: inputs.envConfigMap } }] : undefined,

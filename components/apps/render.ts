@@ -4,11 +4,12 @@ import { workloadLabels } from "../lib/labels";
 import { DATA_SERVICES, NAMESPACES, workloadNamespace } from "../lib/names";
 import { fillTemplate, fillTemplates, type TemplateContext } from "../lib/template";
 import { networkPolicy } from "./network";
-import { fileKey, jobContainer, mainContainer, podSpec, type PodInputs } from "./pod";
+import { DEFAULT_UID, fileKey, jobContainer, mainContainer, podSpec, type PodInputs } from "./pod";
 import { ingressRoute, middlewares, tcpRoutes, type IngressSettings } from "./routes";
 import { infisicalStaticSecret, type SecretSource } from "../platform/secret-sync";
 import { tracked } from "../platform/tracking";
 import type { WorkloadSpec } from "./spec";
+import { OAUTH_SERVER, oauthClientsJob, type OAuthClient } from "./oauth-clients";
 
 export interface RenderContext {
   environment: "prod" | "test" | "local";
@@ -25,6 +26,8 @@ export interface RenderContext {
   secretSource?: SecretSource;
   /** Annotate every object as part of the workload's Argo CD application. */
   argoTracking?: boolean;
+  /** Hydra's OAuth clients this workload creates and updates before it starts (oauth-clients.ts). */
+  oauthClients?: readonly OAuthClient[];
 }
 
 /**
@@ -145,6 +148,23 @@ export function renderWorkload(spec: WorkloadSpec, context: RenderContext): Rend
     };
   });
 
+  if (context.oauthClients?.length) {
+    jobs.push({
+      role: "job-oauth-clients",
+      object: oauthClientsJob({
+        workload: spec.name,
+        namespace,
+        labels: runLabels("job-oauth-clients"),
+        serviceAccountName: spec.name,
+        imagePullPolicy: context.imagePullPolicy,
+        runAsUser: spec.security?.runAsUser ?? DEFAULT_UID,
+        adminUrl: `http://${OAUTH_SERVER.workload}.${NAMESPACES.apps}.svc.cluster.local:${String(OAUTH_SERVER.adminPort)}`,
+        context: tctx,
+        clients: context.oauthClients,
+      }),
+    });
+  }
+
   // Tasks: suspended CronJobs an admin triggers; the schedule (31 February) never fires on its own.
   const tasks: Rendered[] = (spec.tasks ?? []).map((task) => ({
     role: `task-${task.name}`,
@@ -171,6 +191,34 @@ export function renderWorkload(spec: WorkloadSpec, context: RenderContext): Rend
       },
     },
   }));
+
+  for (const scheduled of spec.schedules ?? []) {
+    tasks.push({
+      role: `schedule-${scheduled.name}`,
+      object: {
+        apiVersion: "batch/v1",
+        kind: "CronJob",
+        metadata: { name: `${spec.name}-${scheduled.name}`, namespace, labels: runLabels(`schedule-${scheduled.name}`) },
+        spec: {
+          schedule: scheduled.schedule,
+          timeZone: "Etc/UTC",
+          concurrencyPolicy: "Forbid",
+          successfulJobsHistoryLimit: 3,
+          failedJobsHistoryLimit: 3,
+          jobTemplate: {
+            spec: {
+              backoffLimit: scheduled.backoffLimit ?? 2,
+              activeDeadlineSeconds: scheduled.activeDeadlineSeconds ?? 600,
+              template: {
+                metadata: { labels: runLabels(`schedule-${scheduled.name}`), annotations: podAnnotations },
+                spec: podSpec(podInputs, jobContainer(podInputs, scheduled), "Never"),
+              },
+            },
+          },
+        },
+      },
+    });
+  }
 
   // The operator restarts the pods of annotated controllers when their synced Secret changes.
   const controllerAnnotations = syncsSecret ? { annotations: { "secrets.infisical.com/auto-reload": "true" } } : {};
@@ -226,6 +274,11 @@ export function renderWorkload(spec: WorkloadSpec, context: RenderContext): Rend
     const exposed = (spec.ports ?? []).filter((port) => port.exposed !== false);
     if (exposed.length > 0) {
       exposure.push({ role: "service", object: service(spec.name, namespace, labels("server"), exposed, false) });
+    }
+    for (const extra of spec.extraServices ?? []) {
+      const object = service(extra.name, namespace, labels("server"), exposed, false, spec.name);
+      object.metadata.annotations = extra.annotations;
+      exposure.push({ role: `service-${extra.name}`, object });
     }
     if (controllerKind === "StatefulSet") {
       exposure.push({

@@ -75,6 +75,15 @@ export interface WorkloadSpec {
    * `kubectl -n <namespace> create job --from=cronjob/<workload>-<name> <workload>-<name>-<date>`.
    */
   tasks?: JobSpec[];
+  /** Jobs on a schedule (CronJobs `<workload>-<name>`, one run at a time). */
+  schedules?: ScheduledJobSpec[];
+  /** A command run in the container right after it starts (Kubernetes `lifecycle.postStart`). */
+  postStart?: string[];
+  /**
+   * More Services over the same pods and ports, each with its annotations (Traefik's sticky
+   * cookie on `whoami-sticky`).
+   */
+  extraServices?: { name: string; annotations: Record<string, string> }[];
   /** Seconds a pod gets to finish its work on shutdown. @default 30 */
   terminationGracePeriodSeconds?: number;
   /** Who the container runs as, and any relaxation of the secure defaults, each with its reason. */
@@ -86,6 +95,11 @@ export interface Image {
   tag: string;
   /** Tag per environment where FAF runs different builds (test follows a branch build). */
   tagFor?: Partial<Record<"prod" | "test" | "local", string>>;
+  /**
+   * Why a tag here names a branch build instead of a release (the catalogue test rejects
+   * branch tags without one, and a reason without a branch tag). docs/decisions/026.
+   */
+  branchTagReason?: string;
 }
 
 export interface PortSpec {
@@ -187,6 +201,8 @@ export interface DatabaseSpec {
   privileges?: string[];
   /** MariaDB privileges on every database (`*.*`), with the reason: replication for change capture. */
   serverPrivileges?: { privileges: string[]; reason: string };
+  /** MariaDB: at most this many connections at once. @default 0 (no limit: FAF's services pool their own) */
+  maxUserConnections?: number;
 }
 
 export interface BrokerSpec {
@@ -236,6 +252,11 @@ export interface JobSpec {
   backoffLimit?: number;
   /** @default 600 */
   activeDeadlineSeconds?: number;
+}
+
+export interface ScheduledJobSpec extends JobSpec {
+  /** Cron syntax, in UTC. */
+  schedule: string;
 }
 
 export interface SecuritySpec {

@@ -138,7 +138,7 @@ export function binlogNeeded(
   return workloads.some(
     (spec) =>
       (spec.databases ?? []).some(
-        (db) => db.engine === "mariadb" && db.serverPrivileges?.privileges.some((p) => p.startsWith("REPLICATION")),
+        (db) => db.engine === "mariadb" && db.serverPrivileges?.privileges.includes("REPLICATION SLAVE"),
       ) && replicasFor(spec, { environment, replicaOverride: replicaOverrides[spec.name] }) > 0,
   );
 }

@@ -189,7 +189,7 @@ export function mariadbUserObjects(user: DatabaseUser): { user: KubeObject; gran
         host: "%",
         passwordSecretKeyRef: { name: user.password.workload, key: user.password.key },
         // FAF's services pool their connections; the operator's default of 10 would starve the API.
-        maxUserConnections: 0,
+        maxUserConnections: user.maxUserConnections ?? 0,
         cleanupPolicy: "Skip",
       },
     },

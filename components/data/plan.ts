@@ -28,6 +28,8 @@ export interface DatabaseUser {
   grants: SqlGrant[];
   /** Grants on `*.*` (MariaDB only), with the reason. */
   serverPrivileges?: { privileges: string[]; reason: string };
+  /** MariaDB only; 0 is no limit. */
+  maxUserConnections?: number;
 }
 
 export interface EnginePlan {
@@ -97,12 +99,14 @@ export function dataPlan(workloads: readonly WorkloadSpec[]): DataPlan {
         sameOwner(known.password, password, `${db.engine} user "${db.user}"`);
         if (!known.grants.some((g) => g.database === db.database)) known.grants.push(grant);
         if (db.serverPrivileges) known.serverPrivileges = db.serverPrivileges;
+        if (db.maxUserConnections !== undefined) known.maxUserConnections = db.maxUserConnections;
       } else {
         users[db.engine].set(db.user, {
           user: db.user,
           password,
           grants: [grant],
           ...(db.serverPrivileges ? { serverPrivileges: db.serverPrivileges } : {}),
+          ...(db.maxUserConnections !== undefined ? { maxUserConnections: db.maxUserConnections } : {}),
         });
       }
       if (db.engine !== "mariadb" && users[db.engine].get(db.user)!.grants.length > 1) {

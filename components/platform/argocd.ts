@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { stringify } from "yaml";
+import { ARGOCD_OIDC_SECRET } from "../apps/oauth-clients";
 import type { WorkloadSpec } from "../apps/spec";
 import type { Profile } from "../config/profile";
 import { createObject } from "../lib/create";
@@ -9,7 +10,8 @@ import type { KubeObject } from "../lib/kube";
 import { platformLabels } from "../lib/labels";
 import { NAMESPACES, workloadNamespace } from "../lib/names";
 import { fqdn } from "../lib/template";
-import { pinnedChart } from "./charts";
+import { argocdServerService, ARGOCD_REDIS_SECRET } from "./chart-names";
+import { CHARTS, pinnedChart } from "./charts";
 import { infisicalStaticSecret, type SecretSource } from "./secret-sync";
 
 const TYPE = "faf:platform:ArgoCD";
@@ -84,6 +86,8 @@ export function argocdValues(input: ArgoInput): Record<string, unknown> {
 /** argocd.<domain> through Traefik: the UI over HTTP, the CLI's gRPC over h2c. Pure. */
 export function argocdIngressRoute(input: ArgoInput): KubeObject {
   const host = `Host(\`${fqdn("argocd", input.baseDomain)}\`)`;
+  // The chart names the Service from the release (chart-names.ts): never a guessed literal.
+  const server = argocdServerService(CHARTS.argocd.release, argocdValues(input));
   return {
     apiVersion: "traefik.io/v1alpha1",
     kind: "IngressRoute",
@@ -91,12 +95,12 @@ export function argocdIngressRoute(input: ArgoInput): KubeObject {
     spec: {
       entryPoints: input.ingress.entryPoints,
       routes: [
-        { kind: "Rule", match: host, priority: 10, services: [{ name: "argocd-server", port: 80 }] },
+        { kind: "Rule", match: host, priority: 10, services: [{ name: server.name, port: server.port }] },
         {
           kind: "Rule",
           match: `${host} && Header(\`Content-Type\`, \`application/grpc\`)`,
           priority: 11,
-          services: [{ name: "argocd-server", port: 80, scheme: "h2c" }],
+          services: [{ name: server.name, port: server.port, scheme: "h2c" }],
         },
       ],
       ...(input.ingress.tls ? { tls: input.ingress.tls } : {}),
@@ -153,6 +157,8 @@ export interface ArgoCDArgs {
 /** Argo CD from its pinned chart, behind Traefik and FAF's login, watching every workload. */
 export class ArgoCD extends pulumi.ComponentResource {
   readonly chart: k8s.helm.v4.Chart;
+  /** The copy of Argo CD's client secret in faf-apps: Hydra's client reconcile waits for it. */
+  readonly clientSecret: pulumi.Resource;
 
   constructor(name: string, args: ArgoCDArgs, opts?: pulumi.ComponentResourceOptions) {
     super(TYPE, name, {}, opts);
@@ -161,7 +167,7 @@ export class ArgoCD extends pulumi.ComponentResource {
     if (args.secretSource.kind === "infisical") {
       // /argocd-redis (key auth) and /argocd-oidc (key clientSecret) in Infisical.
       secrets.push(
-        createObject(`${name}-redis-sync`, infisicalStaticSecret("argocd-redis", NAMESPACE, args.secretSource), {
+        createObject(`${name}-redis-sync`, infisicalStaticSecret(ARGOCD_REDIS_SECRET, NAMESPACE, args.secretSource), {
           parent: this,
           dependsOn: after,
         }),
@@ -173,15 +179,22 @@ export class ArgoCD extends pulumi.ComponentResource {
             dependsOn: after,
           },
         ),
+        // The same folder into faf-apps, where Hydra's client reconcile Job reads it: one value.
+        createObject(
+          `${name}-oidc-sync-apps`,
+          infisicalStaticSecret(ARGOCD_OIDC_SECRET.secretName, NAMESPACES.apps, args.secretSource),
+          { parent: this, dependsOn: after },
+        ),
       );
     } else {
       const generated = (key: string) =>
         new random.RandomPassword(`${name}-${key}`, { length: 32, special: false }, { parent: this }).result;
+      const oidcSecret = generated("oidc");
       secrets.push(
         new k8s.core.v1.Secret(
           `${name}-redis`,
           {
-            metadata: { name: "argocd-redis", namespace: NAMESPACE, labels: platformLabels("argocd") },
+            metadata: { name: ARGOCD_REDIS_SECRET, namespace: NAMESPACE, labels: platformLabels("argocd") },
             stringData: { auth: generated("redis") },
           },
           { parent: this, dependsOn: after },
@@ -194,12 +207,23 @@ export class ArgoCD extends pulumi.ComponentResource {
               namespace: NAMESPACE,
               labels: { ...platformLabels("argocd"), ...ARGOCD_SECRET_LABELS },
             },
-            stringData: { clientSecret: generated("oidc") },
+            stringData: { clientSecret: oidcSecret },
+          },
+          { parent: this, dependsOn: after },
+        ),
+        // The same value in faf-apps, where Hydra's client reconcile Job reads it.
+        new k8s.core.v1.Secret(
+          `${name}-oidc-apps`,
+          {
+            metadata: { name: ARGOCD_OIDC_SECRET.secretName, namespace: NAMESPACES.apps, labels: platformLabels("argocd") },
+            stringData: { [ARGOCD_OIDC_SECRET.key]: oidcSecret },
           },
           { parent: this, dependsOn: after },
         ),
       );
     }
+    // Both branches push the faf-apps copy of the client secret last.
+    this.clientSecret = secrets[secrets.length - 1] as pulumi.Resource;
     this.chart = pinnedChart(`${name}-chart`, "argocd", NAMESPACE, argocdValues(args.input), {
       parent: this,
       dependsOn: [...after, ...secrets],

@@ -6,6 +6,12 @@ export interface ChartPin {
   chart: string;
   version: string;
   repo?: string;
+  /**
+   * The Helm release name, explicit: charts name their objects from it (`<release>-server`), and
+   * without it Chart v4 uses the Pulumi resource name (`argocd-chart`). Every name our code
+   * refers to is derived from it in `chart-names.ts`.
+   */
+  release: string;
 }
 
 /**
@@ -13,35 +19,52 @@ export interface ChartPin {
  * (docs/decisions/001, 007 and 011 say why these versions).
  */
 export const CHARTS = {
-  traefik: { chart: "traefik", version: "41.3.0", repo: "https://traefik.github.io/charts" },
-  argocd: { chart: "argo-cd", version: "10.1.1", repo: "https://argoproj.github.io/argo-helm" },
+  traefik: { chart: "traefik", version: "41.3.0", repo: "https://traefik.github.io/charts", release: "traefik" },
+  argocd: { chart: "argo-cd", version: "10.1.1", repo: "https://argoproj.github.io/argo-helm", release: "argocd" },
   infisical: {
     chart: "secrets-operator",
     // This chart's versions carry a "v".
     version: "v0.11.5",
     repo: "https://dl.cloudsmith.io/public/infisical/helm-charts/helm/charts/",
+    release: "secrets-operator",
   },
   // The CRDs come from their own chart so that removing the operator never deletes a MariaDB.
-  mariadbOperatorCrds: { chart: "oci://ghcr.io/mariadb-operator/charts/mariadb-operator-crds", version: "26.6.0" },
-  mariadbOperator: { chart: "oci://ghcr.io/mariadb-operator/charts/mariadb-operator", version: "26.6.0" },
+  mariadbOperatorCrds: {
+    chart: "oci://ghcr.io/mariadb-operator/charts/mariadb-operator-crds",
+    version: "26.6.0",
+    release: "mariadb-operator-crds",
+  },
+  mariadbOperator: {
+    chart: "oci://ghcr.io/mariadb-operator/charts/mariadb-operator",
+    version: "26.6.0",
+    release: "mariadb-operator",
+  },
   // Issues the RabbitMQ topology operator's webhook certificate (its upstream-supported path).
-  certManager: { chart: "cert-manager", version: "v1.21.1", repo: "https://charts.jetstack.io" },
+  certManager: { chart: "cert-manager", version: "v1.21.1", repo: "https://charts.jetstack.io", release: "cert-manager" },
   // Monitoring (docs/decisions/020): plain charts, no operator. Grafana's and Loki's OSS charts
   // moved to grafana-community in 2026 (Loki forked there at 6.55.0, the version FAF runs).
+  // Releases are the monitoring component's RELEASES (its Services' names).
   victoriaMetrics: {
     chart: "victoria-metrics-single",
     version: "0.45.0",
     repo: "https://victoriametrics.github.io/helm-charts/",
+    release: "victoria-metrics",
   },
-  vmalert: { chart: "victoria-metrics-alert", version: "0.47.0", repo: "https://victoriametrics.github.io/helm-charts/" },
+  vmalert: {
+    chart: "victoria-metrics-alert",
+    version: "0.47.0",
+    repo: "https://victoriametrics.github.io/helm-charts/",
+    release: "vmalert",
+  },
   kubeStateMetrics: {
     chart: "kube-state-metrics",
     version: "8.4.0",
     repo: "https://prometheus-community.github.io/helm-charts",
+    release: "kube-state-metrics",
   },
-  loki: { chart: "loki", version: "18.11.0", repo: "https://grafana-community.github.io/helm-charts" },
-  alloy: { chart: "alloy", version: "1.11.1", repo: "https://grafana.github.io/helm-charts" },
-  grafana: { chart: "grafana", version: "12.11.1", repo: "https://grafana-community.github.io/helm-charts" },
+  loki: { chart: "loki", version: "18.11.0", repo: "https://grafana-community.github.io/helm-charts", release: "loki" },
+  alloy: { chart: "alloy", version: "1.11.1", repo: "https://grafana.github.io/helm-charts", release: "alloy" },
+  grafana: { chart: "grafana", version: "12.11.1", repo: "https://grafana-community.github.io/helm-charts", release: "grafana" },
 } as const satisfies Record<string, ChartPin>;
 
 export type ChartKey = keyof typeof CHARTS;
@@ -82,10 +105,10 @@ export function pinnedChart(
   return new k8s.helm.v4.Chart(
     name,
     {
+      name: release ?? pin.release,
       chart: pin.chart,
       version: pin.version,
       ...(pin.repo ? { repositoryOpts: { repo: pin.repo } } : {}),
-      ...(release ? { name: release } : {}),
       namespace,
       values,
     },

@@ -41,6 +41,7 @@ describe("Workload component", () => {
       "ory-hydra-networkpolicy",
       "ory-hydra-service",
       "ory-hydra-serviceaccount",
+      "ory-hydra-task-janitor",
     ]);
   });
 

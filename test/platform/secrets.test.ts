@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { describe, expect, inject, it } from "vitest";
+import { workloadNamespace } from "../../components/lib/names";
 import { CATALOGUE } from "../../components/apps/catalogue";
 import { fafApi } from "../../components/apps/faf-api";
 import { generationPlan } from "../../components/apps/generated-secret";
@@ -72,12 +73,27 @@ describe("prod render", () => {
   it("syncs a Secret for every workload that reads secrets, and creates no application Secret itself", () => {
     const manifests = readManifests(dir());
     const inApps = manifests.filter(
-      (m) => m.object.kind === "InfisicalStaticSecret" && m.object.metadata.namespace === "faf-apps",
+      (m) => m.object.kind === "InfisicalStaticSecret" && m.object.metadata.namespace === workloadNamespace(fafApi),
     );
     // A workload's own sync, or a copy of one of its passwords for the broker (named by its annotation).
     const copies = inApps.filter((m) => (m.object.metadata as any).annotations?.["faforever.com/password-from"]);
-    const syncs = inApps.filter((m) => !copies.includes(m)).map((m) => m.object.metadata.name);
-    expect(syncs.sort()).toEqual(withSecrets.map((s) => s.name).sort());
+    // And Argo CD's client secret, which Hydra's client reconcile reads in faf-apps (decision 024).
+    const syncs = inApps
+      .filter((m) => !copies.includes(m))
+      .map((m) => m.object.metadata.name)
+      .filter((name) => name !== "argocd-oidc");
+    expect(syncs.sort()).toEqual(
+      withSecrets
+        .filter((s) => workloadNamespace(s) === workloadNamespace(fafApi))
+        .map((s) => s.name)
+        .sort(),
+    );
+    // Workloads elsewhere (mysqld-exporter in faf-ops) sync in their own namespace.
+    for (const spec of withSecrets.filter((s) => workloadNamespace(s) !== workloadNamespace(fafApi))) {
+      const sync = manifests.find((m) => m.object.kind === "InfisicalStaticSecret" && m.object.metadata.name === spec.name);
+      expect(sync?.object.metadata.namespace, spec.name).toBe(workloadNamespace(spec));
+    }
+    expect(inApps.map((m) => m.object.metadata.name)).toContain("argocd-oidc");
     expect(copies.map((m) => m.object.metadata.name).every((name) => name.startsWith("rabbitmq-user-"))).toBe(true);
     expect(manifests.filter((m) => m.object.kind === "Secret").map((m) => m.object.metadata.name)).toEqual([]);
   });

@@ -47,7 +47,17 @@ describe("secrets:check against a fake Infisical API on loopback (the real SDK)"
   it("expects every key each workload declares, in its own folder, plus Argo CD's", () => {
     expect(expected.find((e) => e.path === "/ory-hydra")).toEqual({
       path: "/ory-hydra",
-      keys: ["DB_PASSWORD", "DSN", "SECRETS_SYSTEM"],
+      keys: [
+        "BRACKMAN_DISCORD_SECRET",
+        "DB_PASSWORD",
+        "DSN",
+        "FAFTOURNEY_SECRET",
+        "FAFTRACKER_SECRET",
+        "FAF_QAI_SECRET",
+        "FA_METRICS_CLIENT_SECRET",
+        "SECRETS_SYSTEM",
+        "WIKIJS_SECRET",
+      ],
       reader: "ory-hydra",
     });
     expect(expected.map((e) => e.path)).toContain("/argocd-oidc");
