@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { SOURCES_HINTS, sourcesSchema } from "./sources";
 
 /**
  * Every stack setting, as written under `config:` in `Pulumi.<stack>.yaml` with the `faf:`
@@ -170,6 +171,8 @@ export function settingsSchema(serviceNames: readonly string[]) {
         .default({ adminGroups: [], maintainerGroups: [] }),
       /** Which FAF services to run: `all`, or names; each one's dependencies are added. */
       services: z.union([z.literal("all"), z.array(serviceName).min(1)]).default("all"),
+      /** Where upstream charts and release manifests come from instead of their public source (air-gapped, e2e). */
+      sources: sourcesSchema,
       /** Per-service replica counts that override the workload's own (for example 0 to park one). */
       replicas: z.record(serviceName, z.number().int().min(0).max(10)).optional(),
     })
@@ -262,4 +265,5 @@ export const SETTING_HINTS: Record<string, string> = {
   "kubernetes.kubeconfig": "the path of a kubeconfig file",
   services: 'all, or a list of service names such as ["faf-api"]',
   replicas: "a map of service name to replica count, such as {faf-api: 1}",
+  ...SOURCES_HINTS,
 };

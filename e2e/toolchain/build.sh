@@ -3,8 +3,9 @@
 # per component keyed by what it is built from (its wrapper module, the pinned versions it
 # stamps, the Go version), and reuses what is already there.
 #
-#   build.sh            build what is missing (about an hour on two cores when cold)
-#   build.sh --check    build nothing; print NAME=DIR for every component, exit 1 if one is missing
+#   build.sh [NAME...]          build what is missing (about an hour on two cores when cold);
+#                               with names, only those components
+#   build.sh --check [NAME...]  build nothing; print NAME=DIR per component, exit 1 if one is missing
 #
 # FAF_E2E_CACHE overrides the cache root (default ${XDG_CACHE_HOME:-$HOME/.cache}/faf-e2e).
 set -euo pipefail
@@ -12,7 +13,12 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=versions.env
 . "$here/versions.env"
 root="${FAF_E2E_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/faf-e2e}"
-mode="${1:-build}"
+mode=build
+if [ "${1:-}" = --check ]; then
+  mode=--check
+  shift
+fi
+only=("$@")
 
 export GOTOOLCHAIN=local GOFLAGS=-buildvcs=false CGO_ENABLED=0
 
@@ -28,6 +34,7 @@ components=(
   "kwok:kwok:KWOK_VERSION"
   "pulumi:pulumi:PULUMI_VERSION"
   "language-host:language-host:PULUMI_VERSION"
+  "stand-in-providers:stand-in-providers:RANDOM_PLUGIN_VERSION TLS_PLUGIN_VERSION"
   "kubernetes-provider:kubernetes-provider:KUBERNETES_PROVIDER_BUILT KUBERNETES_PLUGIN_VERSION PULUMI_VERSION"
   "control-plane:control-plane:KUBERNETES_VERSION"
 )
@@ -85,6 +92,11 @@ build_component() {
     language-host)
       go build -trimpath -ldflags "-X main.version=$PULUMI_VERSION" -o "$out.partial/bin/pulumi-language-nodejs" .
       ;;
+    stand-in-providers)
+      go build -trimpath -ldflags "-X main.randomVersion=$RANDOM_PLUGIN_VERSION -X main.tlsVersion=$TLS_PLUGIN_VERSION" \
+        -o "$out.partial/bin/pulumi-resource-random" .
+      cp "$out.partial/bin/pulumi-resource-random" "$out.partial/bin/pulumi-resource-tls"
+      ;;
     kubernetes-provider)
       go build -trimpath \
         -ldflags "-X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=$KUBERNETES_PROVIDER_BUILT" \
@@ -111,6 +123,9 @@ build_component() {
 missing=0
 for entry in "${components[@]}"; do
   IFS=: read -r name dir vars <<<"$entry"
+  if [ "${#only[@]}" -gt 0 ] && [[ " ${only[*]} " != *" $name "* ]]; then
+    continue
+  fi
   out="$root/$name-$(component_dir "$dir" "$vars")"
   if [ -d "$out/bin" ]; then
     [ "$mode" = --check ] && echo "$name=$out"
