@@ -16,6 +16,7 @@ import { performance } from "node:perf_hooks";
 import { parse, stringify } from "yaml";
 
 import { type Cluster, externalCluster, startCluster } from "./cluster";
+import { writeFigures } from "./figures";
 import { Processes } from "./processes";
 import { writeCustomResourceStages } from "./stages";
 import { writeStandInCharts } from "./stand-in-charts";
@@ -160,7 +161,9 @@ async function run(
 
   pulumi(["preview", "--expect-no-changes", ...common], "second preview (expects no changes)");
   log("second preview: no changes");
-  console.log(`bench: e2e-local preview_ms=${Math.round(previewMs)} up_ms=${Math.round(upMs)} resources=${resources}`);
+  const figures = { stack: "local", previewMs, upMs, resources };
+  writeFigures({ at: new Date().toISOString(), stacks: [figures] });
+  log(`figures: ${JSON.stringify(figures)} (npm run bench prints them)`);
 }
 
 function runPulumi(args: string[], what: string, env: NodeJS.ProcessEnv, tmp: string): string {
