@@ -144,7 +144,20 @@ async function run(
   }
 
   const config = stackConfig(tmp, cluster, !external);
-  pulumi(["stack", "init", STACK, "--non-interactive"], "stack init");
+  // `stack init` writes the passphrase's salt to Pulumi.<stack>.yaml beside Pulumi.yaml (it takes
+  // no --config-file): moved into the run's own stack file at once, so the repository stays clean.
+  const projectStackFile = path.join(ROOT, `Pulumi.${STACK}.yaml`);
+  if (fs.existsSync(projectStackFile)) throw new E2eError(`${projectStackFile} exists; the e2e will not overwrite it: remove it`);
+  try {
+    pulumi(["stack", "init", STACK, "--non-interactive"], "stack init");
+  } finally {
+    if (fs.existsSync(projectStackFile)) {
+      const written = (parse(fs.readFileSync(projectStackFile, "utf8")) ?? {}) as Record<string, unknown>;
+      fs.rmSync(projectStackFile);
+      const ours = parse(fs.readFileSync(config, "utf8")) as Record<string, unknown>;
+      fs.writeFileSync(config, stringify({ ...written, ...ours }));
+    }
+  }
   const common = ["--stack", STACK, "--config-file", config, "--non-interactive", "--color=never"];
 
   const previewStart = performance.now();

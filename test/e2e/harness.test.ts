@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { fakeNode, NODE } from "../../e2e/cluster";
 import { Processes } from "../../e2e/processes";
+import { checkWorkloads } from "../../e2e/run";
 import { AWAITED_CUSTOM_RESOURCES, conditionStage } from "../../e2e/stages";
 import { SCHEMAS_DIR, crdsFor, plural, writeStandInCharts } from "../../e2e/stand-in-charts";
 import { TOOLCHAIN_DIR, parseCheck, pinnedVersions, requiredPlugins } from "../../e2e/toolchain";
@@ -143,5 +144,51 @@ describe.skipIf(!fs.existsSync(path.join(SCHEMAS_DIR, "index.json")))("the stand
     for (const chart of Object.values(sources.charts ?? {})) expect(fs.existsSync(path.join(chart, "Chart.yaml"))).toBe(true);
     expect(fs.readdirSync(path.join(sources.charts!.traefik!, "crds")).length).toBeGreaterThan(5);
     expect(fs.readFileSync(sources.manifests!.rabbitmqClusterOperator!, "utf8")).toContain("kind: RabbitmqCluster");
+  });
+});
+
+describe("the checks after up", () => {
+  const ready = { type: "Ready", status: "True" };
+  const cluster = (pods: unknown[], jobs: unknown[], events: unknown[]) => ({
+    kubeconfig: "",
+    context: "",
+    get: (apiPath: string) =>
+      Promise.resolve({ items: apiPath === "/api/v1/pods" ? pods : apiPath === "/apis/batch/v1/jobs" ? jobs : events }),
+  });
+  const meta = (name: string) => ({ name, namespace: "faf-apps" });
+
+  it("passes when every pod is Ready or Succeeded and every Job complete", async () => {
+    await expect(
+      checkWorkloads(
+        cluster(
+          [
+            { metadata: meta("api"), status: { phase: "Running", conditions: [ready] } },
+            { metadata: meta("migrate-x"), status: { phase: "Succeeded" } },
+          ],
+          [{ metadata: meta("migrate"), status: { conditions: [{ type: "Complete", status: "True" }] } }],
+          [],
+        ),
+      ),
+    ).resolves.toBeUndefined();
+  });
+
+  it("names each pod not Ready, each Job not complete and each pod Pod Security refused", async () => {
+    await expect(
+      checkWorkloads(
+        cluster(
+          [{ metadata: meta("api"), status: { phase: "Pending", conditions: [] } }],
+          [{ metadata: meta("migrate"), status: { conditions: [] } }],
+          [
+            {
+              reason: "FailedCreate",
+              message: 'pods "x" is forbidden: violates PodSecurity "restricted:latest": runAsNonRoot != true',
+              involvedObject: { namespace: "faf-apps", name: "api-5d8f" },
+            },
+          ],
+        ),
+      ),
+    ).rejects.toThrow(
+      /pod faf-apps\/api not Ready\njob faf-apps\/migrate not complete\nPod Security refused a pod of faf-apps\/api-5d8f/,
+    );
   });
 });
