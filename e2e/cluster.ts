@@ -41,12 +41,7 @@ const CONTEXT = "faf-e2e";
  * kube-scheduler and kwok with one fake node, all on loopback, with every file under `dir`.
  * `processes` owns the processes; stopping them is the caller's.
  */
-export async function startCluster(
-  dir: string,
-  bin: ClusterBinaries,
-  processes: Processes,
-  extraStages: string[],
-): Promise<Cluster> {
+export async function startCluster(dir: string, bin: ClusterBinaries, processes: Processes): Promise<Cluster> {
   const pki = path.join(dir, "pki");
   fs.mkdirSync(pki, { recursive: true });
 
@@ -149,7 +144,6 @@ export async function startCluster(
       .readdirSync(bin.kwokStages)
       .filter((f) => f.endsWith(".yaml"))
       .map((f) => path.join(bin.kwokStages, f)),
-    ...extraStages,
   ];
   processes.start("kwok", bin.kwok, [
     `--kubeconfig=${kubeconfig}`,
@@ -171,6 +165,46 @@ export async function startCluster(
     return true;
   });
   return { kubeconfig, context: CONTEXT, get };
+}
+
+/**
+ * kwok resolves each stage's resource when it starts and fails on one whose CRD does not exist
+ * yet; the CRDs arrive during `pulumi up`. So each group's stages get their own kwok, started
+ * (managing no node) as soon as every CRD they name is served. Resolves when `done` does.
+ */
+export async function watchCustomResourceStages(
+  cluster: Cluster,
+  kwok: string,
+  processes: Processes,
+  stages: { group: string; plurals: string[]; files: string[] }[],
+  done: Promise<unknown>,
+): Promise<void> {
+  const waiting = new Map(stages.map((s) => [s.group, s]));
+  let finished = false;
+  void done.finally(() => (finished = true));
+  while (!finished && waiting.size > 0) {
+    for (const [group, stage] of waiting) {
+      const served = await Promise.all(
+        stage.plurals.map((plural) =>
+          cluster
+            .get(`/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${plural}.${group}`)
+            .then((crd) => (crd as { status?: { acceptedNames?: { kind?: string } } }).status?.acceptedNames?.kind !== undefined)
+            .catch(() => false),
+        ),
+      );
+      if (!served.every(Boolean)) continue;
+      waiting.delete(group);
+      processes.start(`kwok-${group}`, kwok, [
+        `--kubeconfig=${cluster.kubeconfig}`,
+        "--manage-all-nodes=false",
+        // Manages no node: the first kwok has the node; this one only sets custom resources' conditions.
+        "--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=faf-e2e-none",
+        `--server-address=127.0.0.1:${await processes.freePort()}`,
+        ...stage.files.map((f) => `--config=${f}`),
+      ]);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
 }
 
 /** The Node object kwok manages (by its annotation). */

@@ -28,6 +28,42 @@ export class Processes {
     return child;
   }
 
+  /**
+   * Runs `command` to its end, tracked like a started process (a timeout or signal stops it
+   * too); its output is appended to `<logDir>/<name>.log` and returned.
+   */
+  run(
+    name: string,
+    command: string,
+    args: string[],
+    options: { env: NodeJS.ProcessEnv; cwd: string },
+  ): Promise<{ status: number | null; output: string; stdout: string }> {
+    const child = spawn(command, args, { detached: true, stdio: ["ignore", "pipe", "pipe"], env: options.env, cwd: options.cwd });
+    let stdout = "";
+    let output = "";
+    child.stdout.on("data", (c: Buffer) => {
+      stdout += c.toString("utf8");
+      output += c.toString("utf8");
+    });
+    child.stderr.on("data", (c: Buffer) => (output += c.toString("utf8")));
+    const exited = new Promise<number | null>((resolve, reject) => {
+      child.once("error", reject);
+      child.once("close", (code) => resolve(code));
+    });
+    this.started.push({
+      name,
+      child,
+      exited: exited.then(
+        () => undefined,
+        () => undefined,
+      ),
+    });
+    return exited.then((status) => {
+      fs.appendFileSync(path.join(this.logDir, `${name}.log`), `$ ${command} ${args.join(" ")}\n${output}\n`);
+      return { status, output, stdout };
+    });
+  }
+
   /** The last lines of a process's log, for an error message. */
   tail(name: string, lines = 20): string {
     try {

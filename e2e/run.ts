@@ -8,14 +8,13 @@
  * stopped and every file removed on exit, success or failure, within FAF_E2E_TIMEOUT_MINUTES
  * (default 45); it then checks that nothing is left and fails if something is.
  */
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { parse, stringify } from "yaml";
 
-import { type Cluster, externalCluster, startCluster } from "./cluster";
+import { type Cluster, externalCluster, startCluster, watchCustomResourceStages } from "./cluster";
 import { writeFigures } from "./figures";
 import { Processes } from "./processes";
 import { writeCustomResourceStages } from "./stages";
@@ -110,14 +109,17 @@ async function run(
     env.PATH = [path.join(dirs.pulumi!, "bin"), path.join(dirs["language-host"]!, "bin"), env.PATH].join(path.delimiter);
     env.PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION = "true";
   }
-  const pulumi = (args: string[], what: string) => runPulumi(args, what, env, tmp);
-  log(`pulumi: ${pulumi(["version"], "pulumi version").trim()}`);
+  const pulumi = (args: string[], what: string) => runPulumi(processes, args, what, env);
+  log(`pulumi: ${(await pulumi(["version"], "pulumi version")).trim()}`);
 
   if (dirs) {
     for (const plugin of toolchainPlugins(dirs)) {
-      pulumi(["plugin", "install", "resource", plugin.name, plugin.version, "--file", plugin.file], `install ${plugin.name}`);
+      await pulumi(
+        ["plugin", "install", "resource", plugin.name, plugin.version, "--file", plugin.file],
+        `install ${plugin.name}`,
+      );
     }
-    const installed = pulumi(["plugin", "ls", "--json"], "plugin ls");
+    const installed = await pulumi(["plugin", "ls", "--json"], "plugin ls");
     const have = (JSON.parse(installed) as { name: string; version: string }[]).map((p) => `${p.name}@${p.version}`);
     const lacking = requiredPlugins()
       .filter((p) => p.name !== "command") // only the prod-like stack runs host commands
@@ -131,13 +133,14 @@ async function run(
   }
 
   let cluster: Cluster;
+  let crStages: ReturnType<typeof writeCustomResourceStages> | undefined;
   if (external) {
     cluster = externalCluster(external, process.env.FAF_E2E_CONTEXT ?? currentContext(external));
     log(`cluster: ${cluster.context} from ${external}`);
   } else {
     const started = performance.now();
-    const stages = writeCustomResourceStages(path.join(tmp, "stages"));
-    cluster = await startCluster(path.join(tmp, "cluster"), clusterBinaries(dirs!), processes, stages);
+    crStages = writeCustomResourceStages(path.join(tmp, "stages"));
+    cluster = await startCluster(path.join(tmp, "cluster"), clusterBinaries(dirs!), processes);
     log(
       `cluster: up in ${((performance.now() - started) / 1000).toFixed(1)}s (${JSON.stringify(pinnedVersions().KUBERNETES_VERSION)})`,
     );
@@ -149,7 +152,7 @@ async function run(
   const projectStackFile = path.join(ROOT, `Pulumi.${STACK}.yaml`);
   if (fs.existsSync(projectStackFile)) throw new E2eError(`${projectStackFile} exists; the e2e will not overwrite it: remove it`);
   try {
-    pulumi(["stack", "init", STACK, "--non-interactive"], "stack init");
+    await pulumi(["stack", "init", STACK, "--non-interactive"], "stack init");
   } finally {
     if (fs.existsSync(projectStackFile)) {
       const written = (parse(fs.readFileSync(projectStackFile, "utf8")) ?? {}) as Record<string, unknown>;
@@ -161,32 +164,42 @@ async function run(
   const common = ["--stack", STACK, "--config-file", config, "--non-interactive", "--color=never"];
 
   const previewStart = performance.now();
-  pulumi(["preview", ...common], "preview");
+  await pulumi(["preview", ...common], "preview");
   const previewMs = performance.now() - previewStart;
   const upStart = performance.now();
-  const up = pulumi(["up", "--yes", "--skip-preview", ...common], "up");
+  const upRun = pulumi(["up", "--yes", "--skip-preview", ...common], "up");
+  if (crStages)
+    await watchCustomResourceStages(
+      cluster,
+      clusterBinaries(dirs!).kwok,
+      processes,
+      crStages,
+      upRun.catch(() => undefined),
+    );
+  const up = await upRun;
   const upMs = performance.now() - upStart;
-  const resources = countResources(pulumi(["stack", "export", "--stack", STACK], "stack export"));
+  const resources = countResources(await pulumi(["stack", "export", "--stack", STACK], "stack export"));
   log(`up: ${resources} resources; preview ${(previewMs / 1000).toFixed(1)}s, up ${(upMs / 1000).toFixed(1)}s`);
   console.log(up.split("\n").slice(-12).join("\n"));
 
   await checkWorkloads(cluster);
 
-  pulumi(["preview", "--expect-no-changes", ...common], "second preview (expects no changes)");
+  await pulumi(["preview", "--expect-no-changes", ...common], "second preview (expects no changes)");
   log("second preview: no changes");
   const figures = { stack: "local", previewMs, upMs, resources };
   writeFigures({ at: new Date().toISOString(), stacks: [figures] });
   log(`figures: ${JSON.stringify(figures)} (npm run bench prints them)`);
 }
 
-function runPulumi(args: string[], what: string, env: NodeJS.ProcessEnv, tmp: string): string {
-  const result = spawnSync("pulumi", args, { cwd: ROOT, env, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
-  fs.appendFileSync(path.join(tmp, "logs", "pulumi.log"), `$ pulumi ${args.join(" ")}\n${result.stdout}${result.stderr}\n`);
-  if (result.error) throw new E2eError(`${what}: ${result.error.message} (is pulumi on PATH?)`);
+async function runPulumi(processes: Processes, args: string[], what: string, env: NodeJS.ProcessEnv): Promise<string> {
+  let result;
+  try {
+    result = await processes.run("pulumi", "pulumi", args, { env, cwd: ROOT });
+  } catch (error) {
+    throw new E2eError(`${what}: ${error instanceof Error ? error.message : String(error)} (is pulumi on PATH?)`);
+  }
   if (result.status !== 0) {
-    throw new E2eError(
-      `${what} exited ${String(result.status)}:\n${(result.stdout + result.stderr).trimEnd().split("\n").slice(-40).join("\n")}`,
-    );
+    throw new E2eError(`${what} exited ${String(result.status)}:\n${result.output.trimEnd().split("\n").slice(-40).join("\n")}`);
   }
   return result.stdout;
 }

@@ -2,6 +2,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { stringify } from "yaml";
 
+import { plural } from "./stand-in-charts";
+
 /**
  * The custom resources the program waits on (`pulumi.com/waitFor`), and the condition each
  * wait reads. No operator runs on the throwaway cluster; a kwok stage sets the condition
@@ -53,13 +55,19 @@ export function conditionStage(apiVersion: string, kind: string, condition: stri
   };
 }
 
-/** Writes one stage file per awaited kind into `dir`; returns their paths. */
-export function writeCustomResourceStages(dir: string): string[] {
+/** Writes one stage file per awaited kind into `dir`, grouped by API group with the CRD plurals they need. */
+export function writeCustomResourceStages(dir: string): { group: string; plurals: string[]; files: string[] }[] {
   fs.mkdirSync(dir, { recursive: true });
-  return AWAITED_CUSTOM_RESOURCES.map(({ apiVersion, kind, condition }) => {
+  const groups = new Map<string, { group: string; plurals: string[]; files: string[] }>();
+  for (const { apiVersion, kind, condition } of AWAITED_CUSTOM_RESOURCES) {
     const stage = conditionStage(apiVersion, kind, condition);
     const file = path.join(dir, `${(stage.metadata as { name: string }).name}.yaml`);
     fs.writeFileSync(file, stringify(stage));
-    return file;
-  });
+    const group = apiVersion.split("/")[0]!;
+    const entry = groups.get(group) ?? { group, plurals: [], files: [] };
+    entry.plurals.push(plural(kind));
+    entry.files.push(file);
+    groups.set(group, entry);
+  }
+  return [...groups.values()];
 }

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { fakeNode, NODE } from "../../e2e/cluster";
 import { Processes } from "../../e2e/processes";
 import { checkWorkloads } from "../../e2e/run";
-import { AWAITED_CUSTOM_RESOURCES, conditionStage } from "../../e2e/stages";
+import { AWAITED_CUSTOM_RESOURCES, conditionStage, writeCustomResourceStages } from "../../e2e/stages";
 import { SCHEMAS_DIR, crdsFor, plural, writeStandInCharts } from "../../e2e/stand-in-charts";
 import { TOOLCHAIN_DIR, parseCheck, pinnedVersions, requiredPlugins } from "../../e2e/toolchain";
 
@@ -78,6 +78,15 @@ describe("the harness's processes", () => {
     expect(port).toBeGreaterThan(0);
   });
 
+  it("runs a command to its end, returning its output and keeping it in its log", async () => {
+    const processes = new Processes(tmp);
+    const result = await processes.run("echoer", "sh", ["-c", "echo out; echo err >&2; exit 3"], { env: process.env, cwd: tmp });
+    expect(result).toEqual({ status: 3, stdout: "out\n", output: expect.stringContaining("err") as unknown });
+    expect(processes.tail("echoer")).toContain("out");
+    await processes.stopAll(500);
+    expect(await processes.leftovers()).toEqual([]);
+  });
+
   it("kills a process that ignores SIGTERM after its grace period", async () => {
     const processes = new Processes(tmp);
     processes.start("stubborn", "sh", ["-c", "trap '' TERM; sleep 60"]);
@@ -114,6 +123,13 @@ describe("the throwaway cluster", () => {
       values: ["True"],
     });
     expect(stage.spec.next.statusTemplate).toContain("- type: AllReplicasReady");
+  });
+
+  it("groups the custom resource stages by API group, with the CRDs each group's kwok waits for", () => {
+    const groups = writeCustomResourceStages(path.join(tmp, "stages"));
+    expect(groups.map((g) => g.group)).toEqual(["k8s.mariadb.com", "rabbitmq.com"]);
+    expect(groups[0]!.plurals).toEqual(["mariadbs", "databases", "users", "grants"]);
+    expect(groups.flatMap((g) => g.files).every((f) => fs.readFileSync(f, "utf8").includes("kind: Stage"))).toBe(true);
   });
 
   it("names CRDs by their English plural", () => {
