@@ -15,6 +15,7 @@ import { K3sHost } from "./components/host/k3s-host";
 import { NAMESPACES } from "./components/lib/names";
 import { fqdn } from "./components/lib/template";
 import { SecretStore } from "./components/platform/secrets";
+import { useSources } from "./components/platform/charts";
 import { Traefik, traefikVolumes } from "./components/platform/traefik";
 import { ArgoCD } from "./components/platform/argocd";
 import { GeneratedPasswords } from "./components/apps/generated-secret";
@@ -27,6 +28,7 @@ import { MONITORING_VOLUMES } from "./components/monitoring/values";
 
 // Settings: every value parsed and checked before the first resource exists.
 const { profile, secrets } = loadStack();
+useSources(profile.sources);
 
 // Host: on prod and test, k3s is provisioned on FAF's NixOS/ZFS machine, which yields the
 // provider; a laptop brings its own cluster and names its kube context.

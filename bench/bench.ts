@@ -5,10 +5,11 @@
  *  3. peak memory of a render                                                  (target < 512 MB)
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
+import type { E2eFigures } from "../e2e/figures";
 
 const ROOT = resolve(__dirname, "..");
 const TSX = join(ROOT, "node_modules", ".bin", "tsx");
@@ -63,4 +64,20 @@ const lines = [
   `  program x10 / x1 catalogue:    ${scaleRatio.toFixed(2)}   (target <= 10, ${verdict(scaleRatio <= 10)})  [${program10.toFixed(0)} ms for ${String(once[10][0]?.resources)} resources / ${program1.toFixed(0)} ms for ${String(once[1][0]?.resources)}]`,
   `  peak memory of a render:       ${peak1.toFixed(0)} MB   (target < 512 MB, ${verdict(peak1 < 512)}; x10 catalogue: ${peak10.toFixed(0)} MB)`,
 ];
+lines.push(realEngineLine(median(render)));
 process.stdout.write(`${lines.join("\n")}\n`);
+
+/** The real engine's figures from the last `npm run e2e` on this machine (.bench/e2e.json), next to the render time. */
+function realEngineLine(renderMs: number): string {
+  const file = join(ROOT, ".bench", "e2e.json");
+  if (!existsSync(file)) {
+    return "  real engine (npm run e2e):      no figures on this machine (npm run e2e:toolchain, then npm run e2e, writes them)";
+  }
+  const figures = JSON.parse(readFileSync(file, "utf8")) as E2eFigures;
+  return figures.stacks
+    .map(
+      (f) =>
+        `  real engine, ${f.stack} stack:  preview ${f.previewMs.toFixed(0)} ms, up ${f.upMs.toFixed(0)} ms, ${f.resources} resources; preview / render ${(f.previewMs / renderMs).toFixed(1)}  [npm run e2e at ${figures.at}]`,
+    )
+    .join("\n");
+}

@@ -1,5 +1,6 @@
 import { resolveServices, type ServiceSelection } from "../apps/catalogue";
 import { monitoringEnabled, type Environment, type Settings } from "./schema";
+import type { Sources } from "./sources";
 
 export type HostSettings = NonNullable<Settings["host"]>;
 
@@ -34,6 +35,8 @@ export interface Profile {
   behindCloudflare: boolean;
   access: Settings["access"];
   argocd: Settings["argocd"];
+  /** Upstream charts and manifests taken from a mirror or a local path instead of their public source. */
+  sources: Sources;
   /** Nightly dumps of the databases, and ZFS snapshots before data-service changes (a provisioned host only). */
   backups: Settings["backups"];
   /** Metrics, logs, dashboards and alerts (docs/decisions/020); undefined: none of it is rendered. */
@@ -76,6 +79,7 @@ export function buildProfile(settings: Settings): Profile {
     behindCloudflare: settings.behindCloudflare,
     access: settings.access,
     argocd: settings.argocd,
+    sources: settings.sources ?? {},
     backups: { ...settings.backups, zfsSnapshots: settings.backups.zfsSnapshots && settings.host !== undefined },
     monitoring: monitoringEnabled(settings)
       ? {

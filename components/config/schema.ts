@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { SOURCES_HINTS, sourcesSchema } from "./sources";
 import { addressProblem, cronProblem, dataPathProblem, datasetWithin, dnsNameProblem, kubernetesNameProblem } from "./formats";
 
 /**
@@ -221,6 +222,8 @@ export function settingsSchema(serviceNames: readonly string[]) {
             }),
         ])
         .default("all"),
+      /** Where upstream charts and release manifests come from instead of their public source (air-gapped, e2e). */
+      sources: sourcesSchema,
       /** Per-service replica counts that override the workload's own (for example 0 to park one). */
       replicas: z.record(serviceName, z.number().int().min(0).max(10)).optional(),
     })
@@ -395,4 +398,5 @@ export const SETTING_HINTS: Record<string, string> = {
   "monitoring.receiver": "{type: discord} or {type: matrix}, with its webhook URL as a secret",
   alertWebhookUrl:
     "the webhook URL, encrypted: pulumi config set --secret faf:alertWebhookUrl https://discord.com/api/webhooks/...",
+  ...SOURCES_HINTS,
 };

@@ -10,7 +10,7 @@ import { DATA_SERVICES, NAMESPACES, workloadNamespace } from "../lib/names";
  */
 
 /** How a FAF service's metrics endpoint is built, which decides the metric names it exports. */
-export type MetricsRuntime = "spring" | "quarkus" | "python-lobby" | "rust-replay";
+export type MetricsRuntime = "spring" | "quarkus" | "python-lobby" | "rust-replay" | "mysqld-exporter";
 
 /** Micrometer's Prometheus registry (Spring Boot actuator and Quarkus). */
 const MICROMETER = [
@@ -26,6 +26,14 @@ const MICROMETER = [
 
 /** Metric names per runtime: the client library's own, plus the service's (FAForever/server `server/metrics.py`, faf-rust-replayserver `src/metrics.rs`). */
 export const RUNTIME_METRICS: Record<MetricsRuntime, readonly string[]> = {
+  // prometheus/mysqld_exporter: MariaDB's status and variables.
+  "mysqld-exporter": [
+    "mysql_up",
+    "mysql_global_status_uptime",
+    "mysql_global_status_threads_connected",
+    "mysql_global_variables_max_connections",
+    "mysql_global_status_slow_queries",
+  ],
   spring: [...MICROMETER, "hikaricp_connections_active", "hikaricp_connections_max"],
   quarkus: MICROMETER,
   "python-lobby": [
@@ -60,6 +68,7 @@ export const SERVICE_RUNTIMES: Record<string, MetricsRuntime> = {
   "faf-icebreaker": "quarkus",
   "faf-lobby-server": "python-lobby",
   "faf-replay-server": "rust-replay",
+  "mysqld-exporter": "mysqld-exporter",
 };
 
 /** Every scrape target also yields these (the scraper adds them). */

@@ -1,5 +1,8 @@
+import * as fs from "node:fs";
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
+import { parseAllDocuments } from "yaml";
+import { chartArgs, type SourcedChart, type SourcedManifest, type Sources } from "../config/sources";
 
 /** A chart from a Helm repository (`repo`) or an OCI registry (`chart` is an `oci://` reference). */
 export interface ChartPin {
@@ -89,9 +92,19 @@ export const MANIFESTS = {
 /** The kustomization that applies the RabbitMQ operators, relative to the project (Pulumi's working directory). */
 export const RABBITMQ_OPERATORS_KUSTOMIZATION = "components/data/rabbitmq-operators";
 
+let sources: Sources = {};
+
+/**
+ * Where this stack takes upstream charts and manifests from (`faf:sources`), set once by
+ * index.ts after the settings are read; unset, everything comes from its public source.
+ */
+export function useSources(stackSources: Sources): void {
+  sources = stackSources;
+}
+
 /**
  * A Chart v4 of one of the pinned upstream charts, in `namespace`, with `values`. `release`
- * names the Helm release (object names derive from it); without it Pulumi derives one.
+ * names the Helm release (object names derive from it); the default is the pin's own.
  */
 export function pinnedChart(
   name: string,
@@ -106,9 +119,7 @@ export function pinnedChart(
     name,
     {
       name: release ?? pin.release,
-      chart: pin.chart,
-      version: pin.version,
-      ...(pin.repo ? { repositoryOpts: { repo: pin.repo } } : {}),
+      ...chartArgs(pin, sources.charts?.[key satisfies SourcedChart]),
       namespace,
       values,
     },
@@ -116,7 +127,39 @@ export function pinnedChart(
   );
 }
 
-/** The RabbitMQ operators' release manifests, applied as published (one kustomization, see MANIFESTS). */
-export function rabbitmqOperators(name: string, opts: pulumi.ComponentResourceOptions): k8s.kustomize.v2.Directory {
-  return new k8s.kustomize.v2.Directory(name, { directory: RABBITMQ_OPERATORS_KUSTOMIZATION }, opts);
+/**
+ * The RabbitMQ operators' release manifests, applied as published: through the kustomization
+ * that names their public URLs, or, where the stack gives local copies, from those copies with
+ * each object once (both declare the Namespace; the first copy wins).
+ */
+export function rabbitmqOperators(name: string, opts: pulumi.ComponentResourceOptions): pulumi.Resource {
+  const local = sources.manifests;
+  if (!local || Object.keys(local).length === 0) {
+    return new k8s.kustomize.v2.Directory(name, { directory: RABBITMQ_OPERATORS_KUSTOMIZATION }, opts);
+  }
+  const missing = (Object.keys(MANIFESTS) as SourcedManifest[]).filter((key) => !local[key]);
+  if (missing.length > 0) {
+    throw new Error(
+      `faf:sources.manifests: give a local copy of every RabbitMQ operator manifest; missing ${missing.join(", ")}`,
+    );
+  }
+  const texts = (Object.keys(MANIFESTS) as SourcedManifest[]).map((key) => fs.readFileSync(local[key]!, "utf8"));
+  return new k8s.yaml.v2.ConfigGroup(name, { objs: uniqueObjects(texts) }, opts);
+}
+
+/** The objects of several manifests, each (apiVersion, kind, namespace, name) once, first copy first. */
+export function uniqueObjects(texts: string[]): Record<string, unknown>[] {
+  const seen = new Set<string>();
+  const objects: Record<string, unknown>[] = [];
+  for (const text of texts) {
+    for (const doc of parseAllDocuments(text)) {
+      const obj = doc.toJS() as { apiVersion?: string; kind?: string; metadata?: { name?: string; namespace?: string } } | null;
+      if (!obj || typeof obj !== "object" || !obj.kind) continue;
+      const id = `${obj.apiVersion ?? ""}/${obj.kind}/${obj.metadata?.namespace ?? ""}/${obj.metadata?.name ?? ""}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      objects.push(obj);
+    }
+  }
+  return objects;
 }
