@@ -29,15 +29,8 @@ const commit = (repo: string, message: string) => {
   return git(repo, "rev-parse", "HEAD");
 };
 
-/** The diff CLI and what it imports, copied from this project, so that the small project runs the real CLI. */
-const CLI_FILES = [
-  "render/diff.ts",
-  "render/diff-run.ts",
-  "render/diff-cli.ts",
-  "render/stack-file.ts",
-  "components/lib/yaml.ts",
-  "components/lib/hash.ts",
-];
+/** The diff CLI and everything it may import: this project's render/ and components/ (render/cli.ts is then replaced). */
+const CLI_DIRS = ["render", "components"];
 
 /** A render that writes each object of objects.json where render/output.ts would, and resources.json. */
 const FAKE_RENDER = `
@@ -68,12 +61,8 @@ function smallProject(objects: Objects): string {
   writeFileSync(join(repo, "Pulumi.yaml"), "name: demo\nruntime: nodejs\n");
   writeFileSync(join(repo, "Pulumi.demo.yaml"), "config: {}\n");
   writeFileSync(join(repo, ".gitignore"), "node_modules\n");
-  mkdirSync(join(repo, "render"));
+  for (const dir of CLI_DIRS) cpSync(join(ROOT, dir), join(repo, dir), { recursive: true });
   writeFileSync(join(repo, "render", "cli.ts"), FAKE_RENDER);
-  for (const file of CLI_FILES) {
-    mkdirSync(dirname(join(repo, file)), { recursive: true });
-    cpSync(join(ROOT, file), join(repo, file));
-  }
   symlinkSync(join(ROOT, "node_modules"), join(repo, "node_modules"), "dir");
   setObjects(repo, objects);
   commit(repo, "base");
