@@ -21,6 +21,8 @@ import { DataServices, SNAPSHOT_VOLUMES, dataGeneration, restoreObjects } from "
 import type { DataContext } from "./components/data/common";
 import { dumpYaml } from "./components/lib/yaml";
 import * as pulumi from "@pulumi/pulumi";
+import { Monitoring } from "./components/monitoring/monitoring";
+import { MONITORING_VOLUMES } from "./components/monitoring/values";
 
 // Settings: every value parsed and checked before the first resource exists.
 const { profile, secrets } = loadStack();
@@ -28,7 +30,7 @@ const { profile, secrets } = loadStack();
 // Host: on prod and test, k3s is provisioned on FAF's NixOS/ZFS machine, which yields the
 // provider; a laptop brings its own cluster and names its kube context.
 const cluster = profile.cluster;
-const volumes = { ...VOLUMES, ...traefikVolumes(profile.tls) };
+const volumes = { ...VOLUMES, ...traefikVolumes(profile.tls), ...(profile.monitoring ? MONITORING_VOLUMES : {}) };
 let host: K3sHost | undefined;
 let provider: k8s.Provider;
 if (cluster.kind === "host") {
@@ -37,6 +39,8 @@ if (cluster.kind === "host") {
     baseDomain: profile.baseDomain,
     sshPrivateKey: secrets.sshPrivateKey,
     volumes,
+    // The host's node and ZFS exporters and the k3s certificate metrics (docs/decisions/021).
+    hostMetrics: profile.monitoring?.hostMetrics ?? false,
     // A snapshot of the databases' datasets before any change to a data service.
     ...(profile.backups.zfsSnapshots
       ? {
@@ -91,6 +95,26 @@ if (profile.argocd.enabled) {
       workloads: profile.services.workloads,
       secretSource: secretStore.source,
       after: [namespaces.byKey.argocd, traefik.chart, ...secretStore.ready],
+    },
+    { providers: [provider] },
+  );
+}
+
+// Monitoring: metrics, logs, dashboards and alerts in faf-ops (docs/decisions/020); none of it when off.
+if (profile.monitoring) {
+  new Monitoring(
+    "monitoring",
+    {
+      input: {
+        ...profile,
+        monitoring: profile.monitoring,
+        workloads: profile.services.workloads,
+        dataServices: profile.services.dataServices,
+      },
+      secretSource: secretStore.source,
+      alertWebhookUrl: secrets.alertWebhookUrl,
+      after: [namespaces.byKey.ops, traefik.chart, ...secretStore.ready],
+      claims: storage.claims,
     },
     { providers: [provider] },
   );

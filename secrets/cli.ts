@@ -11,6 +11,7 @@ import { parseSettings } from "../components/config/parse";
 import { buildProfile } from "../components/config/profile";
 import { dataSecretFolders } from "../components/data/data-services";
 import { expectedSecrets } from "../components/platform/secret-sync";
+import { monitoringSecretFolders } from "../components/monitoring/alerting";
 import { infisicalSite } from "../components/platform/secrets";
 import { readStackConfig, UsageError } from "../render/stack-file";
 import { checkSecrets, formatReport, infisicalLister } from "./check";
@@ -45,6 +46,7 @@ async function main(): Promise<number> {
   const expected = [
     ...expectedSecrets(profile.services.workloads, profile.argocd.enabled),
     ...dataSecretFolders(profile.services.dataServices),
+    ...monitoringSecretFolders(profile.monitoring),
   ];
   const siteUrl = process.env.INFISICAL_SITE_URL ?? infisicalSite(hostAPI);
   const list = await infisicalLister({ siteUrl, projectId, environment, clientId, clientSecret });

@@ -1,11 +1,4 @@
-import {
-  DATA_SERVICES,
-  DNS_EGRESS,
-  INGRESS_NAMESPACE,
-  MONITORING_NAMESPACE,
-  namespaceSelector,
-  workloadNamespace,
-} from "../lib/names";
+import { DATA_SERVICES, DNS_EGRESS, INGRESS_NAMESPACE, namespaceSelector, SCRAPER_PEER, workloadNamespace } from "../lib/names";
 import { selectorLabels } from "../lib/labels";
 import type { KubeObject } from "../lib/kube";
 import { portNamed } from "./pod";
@@ -58,7 +51,7 @@ export function networkPolicy(
   }
   if (spec.metrics) {
     ingress.push({
-      from: [{ namespaceSelector: namespaceSelector(MONITORING_NAMESPACE) }],
+      from: [SCRAPER_PEER],
       ports: [tcp(portNamed(ports, spec.metrics.port, `${spec.name}.metrics`).port)],
     });
   }

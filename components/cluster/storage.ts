@@ -34,7 +34,7 @@ export function storageObjects(input: StorageInput): {
   };
   const volumes = Object.entries(input.volumes).map(([key, row]) => {
     const path = `${input.dataPath}/${row.folder}`;
-    const claim = claimName(key);
+    const claim = row.claim ?? claimName(key);
     const pv: KubeObject = {
       apiVersion: "v1",
       kind: "PersistentVolume",

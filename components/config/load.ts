@@ -39,6 +39,8 @@ export interface StackSecrets {
   sshPrivateKey: pulumi.Output<string> | undefined;
   /** The Infisical machine identity; undefined when its Secret is managed outside Pulumi. */
   infisical: { clientId: pulumi.Output<string>; clientSecret: pulumi.Output<string> } | undefined;
+  /** The alert receiver's webhook URL with generated secrets; from Infisical otherwise. */
+  alertWebhookUrl: pulumi.Output<string> | undefined;
 }
 
 /**
@@ -67,6 +69,7 @@ export function loadStack(): { profile: Profile; secrets: StackSecrets } {
         result.settings.infisicalClientId === undefined
           ? undefined
           : { clientId: config.requireSecret("infisicalClientId"), clientSecret: config.requireSecret("infisicalClientSecret") },
+      alertWebhookUrl: result.settings.alertWebhookUrl === undefined ? undefined : config.requireSecret("alertWebhookUrl"),
     },
   };
 }

@@ -1,5 +1,5 @@
 import { resolveServices, type ServiceSelection } from "../apps/catalogue";
-import type { Environment, Settings } from "./schema";
+import { monitoringEnabled, type Environment, type Settings } from "./schema";
 
 export type HostSettings = NonNullable<Settings["host"]>;
 
@@ -36,10 +36,21 @@ export interface Profile {
   argocd: Settings["argocd"];
   /** Nightly dumps of the databases, and ZFS snapshots before data-service changes (a provisioned host only). */
   backups: Settings["backups"];
+  /** Metrics, logs, dashboards and alerts (docs/decisions/020); undefined: none of it is rendered. */
+  monitoring: MonitoringProfile | undefined;
   /** Tags are pinned, so a node keeps what it pulled; see docs/decisions/003. */
   imagePullPolicy: "IfNotPresent";
   /** Protect data-bearing objects from deletion and replacement (real data lives there). */
   protectData: boolean;
+}
+
+export interface MonitoringProfile {
+  oidcClientId: string;
+  receiver: { type: "discord" | "matrix" } | undefined;
+  /** `small` on a laptop (short retention, small requests), `node` on FAF's host. */
+  size: "small" | "node";
+  /** The host's own exporters (node, ZFS, k3s certificates) run where the program provisions the host. */
+  hostMetrics: boolean;
 }
 
 export function buildProfile(settings: Settings): Profile {
@@ -66,6 +77,14 @@ export function buildProfile(settings: Settings): Profile {
     access: settings.access,
     argocd: settings.argocd,
     backups: { ...settings.backups, zfsSnapshots: settings.backups.zfsSnapshots && settings.host !== undefined },
+    monitoring: monitoringEnabled(settings)
+      ? {
+          oidcClientId: settings.monitoring.oidcClientId,
+          receiver: settings.monitoring.receiver,
+          size: hosted ? "node" : "small",
+          hostMetrics: settings.host !== undefined,
+        }
+      : undefined,
   };
 }
 

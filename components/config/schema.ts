@@ -28,7 +28,7 @@ const cronSchedule = checked("a cron schedule", cronProblem);
 /** Stands for a secret setting's value in the parsed settings; the value itself stays an Output. */
 export const SECRET_VALUE = "[secret]";
 /** Settings that hold secrets: read only with `requireSecret`, refused in plaintext. */
-export const SECRET_SETTINGS = ["sshPrivateKey", "infisicalClientId", "infisicalClientSecret"] as const;
+export const SECRET_SETTINGS = ["sshPrivateKey", "infisicalClientId", "infisicalClientSecret", "alertWebhookUrl"] as const;
 
 export const ENVIRONMENTS = ["prod", "test", "local"] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
@@ -191,6 +191,24 @@ export function settingsSchema(serviceNames: readonly string[]) {
           maintainerGroups: z.array(z.string().min(1)).default([]),
         })
         .default({ adminGroups: [], maintainerGroups: [] }),
+      /**
+       * Metrics, logs, dashboards and alerts in faf-ops (docs/decisions/020). On by default where
+       * FAF's data lives (prod, test); optional and off by default on a laptop.
+       */
+      monitoring: z
+        .strictObject({
+          enabled: z.boolean().optional(),
+          /** The OAuth client registered in Hydra for Grafana (redirect https://grafana.<domain>/login/generic_oauth). */
+          oidcClientId: z.string().min(1).default("grafana"),
+          /**
+           * Where alerts go: a Discord webhook, or a Matrix room's webhook (hookshot). Its URL is a
+           * secret: Infisical `/alertmanager` key `webhookUrl`, or faf:alertWebhookUrl with generated secrets.
+           */
+          receiver: z.strictObject({ type: z.enum(["discord", "matrix"]) }).optional(),
+        })
+        .default({ oidcClientId: "grafana" }),
+      /** The alert receiver's webhook URL (secret), when secrets are generated rather than synced from Infisical. */
+      alertWebhookUrl: z.literal(SECRET_VALUE).optional(),
       /** Which FAF services to run: `all`, or names; each one's dependencies are added. */
       services: z
         .union([
@@ -244,6 +262,7 @@ export function settingsSchema(serviceNames: readonly string[]) {
           params: { missing: true },
         });
       }
+      monitoringIssues(settings).forEach((issue) => ctx.addIssue(issue));
       const nodes = settings.host?.nodes ?? [];
       const servers = nodes.filter((node) => node.role === "server");
       nodes.forEach((node, index) => {
@@ -291,6 +310,54 @@ export function settingsSchema(serviceNames: readonly string[]) {
 
 export type Settings = z.output<ReturnType<typeof settingsSchema>>;
 
+/** Whether monitoring runs: as set, else on where FAF's data lives and off on a laptop. */
+export function monitoringEnabled(settings: { environment: Environment; monitoring: { enabled?: boolean } }): boolean {
+  return settings.monitoring.enabled ?? settings.environment !== "local";
+}
+
+/** A receiver needs its webhook secret; a webhook secret needs a receiver that sends to it. */
+function monitoringIssues(settings: {
+  environment: Environment;
+  secrets: { source: string };
+  monitoring: { enabled?: boolean; receiver?: { type: string } };
+  alertWebhookUrl?: string;
+}) {
+  const issues: { code: "custom"; path: string[]; message: string; params?: { missing: boolean } }[] = [];
+  const receiver = settings.monitoring.receiver;
+  const enabled = monitoringEnabled(settings);
+  if (receiver && !enabled) {
+    issues.push({
+      code: "custom",
+      path: ["monitoring", "receiver"],
+      message: "a receiver without monitoring sends nothing: set faf:monitoring.enabled true, or remove the receiver",
+    });
+  }
+  if (receiver && enabled && settings.secrets.source === "generated" && settings.alertWebhookUrl === undefined) {
+    issues.push({
+      code: "custom",
+      path: ["alertWebhookUrl"],
+      message: `faf:monitoring.receiver (${receiver.type}) posts alerts to a webhook whose URL is this secret; with generated secrets it must be set`,
+      params: { missing: true },
+    });
+  }
+  if (settings.alertWebhookUrl !== undefined && settings.secrets.source !== "generated") {
+    issues.push({
+      code: "custom",
+      path: ["alertWebhookUrl"],
+      message:
+        "with secrets from Infisical the webhook URL is read from Infisical (/alertmanager, key webhookUrl), never from the stack file; remove it",
+    });
+  } else if (settings.alertWebhookUrl !== undefined && !receiver) {
+    issues.push({
+      code: "custom",
+      path: ["alertWebhookUrl"],
+      message:
+        "set, but no faf:monitoring.receiver sends to it; set faf:monitoring.receiver.type (discord or matrix) or remove it",
+    });
+  }
+  return issues;
+}
+
 /** What a good value looks like, per setting path; shown in the fix. */
 export const SETTING_HINTS: Record<string, string> = {
   environment: `one of ${ENVIRONMENTS.join(", ")}`,
@@ -324,4 +391,8 @@ export const SETTING_HINTS: Record<string, string> = {
   "backups.schedule": 'five cron fields such as "30 3 * * *"',
   "backups.retentionDays": "a number of days from 1 to 365",
   "backups.snapshotRetentionDays": "a number of days from 1 to 3650",
+  monitoring: "a mapping such as {enabled: true, receiver: {type: discord}}",
+  "monitoring.receiver": "{type: discord} or {type: matrix}, with its webhook URL as a secret",
+  alertWebhookUrl:
+    "the webhook URL, encrypted: pulumi config set --secret faf:alertWebhookUrl https://discord.com/api/webhooks/...",
 };

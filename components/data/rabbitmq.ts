@@ -3,7 +3,7 @@ import { STORAGE_CLASS } from "../cluster/storage";
 import { VOLUMES } from "../cluster/storage-table";
 import { createObject } from "../lib/create";
 import type { KubeObject } from "../lib/kube";
-import { DATA_SERVICES, MONITORING_NAMESPACE, NAMESPACES, namespaceSelector } from "../lib/names";
+import { DATA_SERVICES, NAMESPACES, namespaceSelector, SCRAPER_PEER } from "../lib/names";
 import { pinnedChart, rabbitmqOperators } from "../platform/charts";
 import {
   createCredentialCopy,
@@ -181,7 +181,7 @@ export function rabbitmqPolicy(clients: Peer[]): KubeObject {
             ]
           : []),
         { from: [{ namespaceSelector: namespaceSelector(OPERATOR_NAMESPACE) }], ports: [tcp(MANAGEMENT_PORT)] },
-        { from: [{ namespaceSelector: namespaceSelector(MONITORING_NAMESPACE) }], ports: [tcp(PROMETHEUS_PORT)] },
+        { from: [SCRAPER_PEER], ports: [tcp(PROMETHEUS_PORT)] },
       ],
       egress: [],
     },

@@ -22,6 +22,8 @@ export interface K3sHostArgs {
    * definitions); undefined: no snapshots.
    */
   dataSnapshot?: { volumes: string[]; generation: string; retentionDays: number };
+  /** Run the host's metrics exporters (node, ZFS, k3s certificates) for monitoring. @default false */
+  hostMetrics?: boolean;
 }
 
 /**
@@ -54,7 +56,7 @@ export class K3sHost extends pulumi.ComponentResource {
 
     const steps: Record<string, command.remote.Command> = {};
     let previous: command.remote.Command | undefined;
-    for (const step of serverSteps(args.host, args.baseDomain, args.volumes)) {
+    for (const step of serverSteps(args.host, args.baseDomain, args.volumes, args.hostMetrics ?? false)) {
       previous = steps[step.role] = new command.remote.Command(
         `${name}-${step.role}`,
         {

@@ -18,6 +18,67 @@ export interface K3sModuleInput {
   mountsBeforeK3s: string[];
   /** The API server accepts FAF login tokens (kubectl via OIDC), groups prefixed `oidc:`. */
   oidc?: { issuer: string; clientId: string };
+  /** The host's exporters for monitoring (docs/decisions/021). @default false */
+  hostMetrics?: boolean;
+}
+
+/** Where the certificate timer writes its metrics; the node exporter's textfile collector reads it. */
+export const TEXTFILE_DIR = "/var/lib/faf-metrics";
+/** The host exporters' ports, opened to the pod network (cni0) only. */
+export const HOST_METRICS_PORTS = { node: 9100, zfs: 9134 };
+
+/**
+ * The host's exporters, as NixOS services rather than privileged pods: nothing in the cluster
+ * needs host access for them. Each privilege is named where it is granted.
+ */
+function hostMetricsModule(): string {
+  return `
+  # Node metrics (CPU, memory, filesystems). NixOS runs it as its own unprivileged user; it reads
+  # /proc and /sys, which any user may. The textfile collector adds the k3s certificate metrics.
+  services.prometheus.exporters.node = {
+    enable = true;
+    port = ${HOST_METRICS_PORTS.node};
+    enabledCollectors = [ "textfile" ];
+    extraFlags = [ "--collector.textfile.directory=${TEXTFILE_DIR}" ];
+  };
+
+  # ZFS pool and dataset metrics (allocated, size, used, quota). Privilege: read access to
+  # /dev/zfs, which the NixOS module grants its service; it runs zpool/zfs read-only commands.
+  services.prometheus.exporters.zfs = {
+    enable = true;
+    port = ${HOST_METRICS_PORTS.zfs};
+  };
+
+  # Only the pod network (the metrics scraper) reaches them; nothing from outside the host.
+  networking.firewall.interfaces."cni0".allowedTCPPorts = [ ${HOST_METRICS_PORTS.node} ${HOST_METRICS_PORTS.zfs} ];
+
+  # Expiry of k3s's certificates as metrics, hourly. Privilege: root, because k3s keeps its
+  # certificates readable by root only; it only reads them and writes one world-readable file.
+  systemd.tmpfiles.rules = [ "d ${TEXTFILE_DIR} 0755 root root -" ];
+  systemd.services.faf-k3s-cert-metrics = {
+    description = "k3s certificate expiry for the node exporter";
+    serviceConfig.Type = "oneshot";
+    path = [ pkgs.openssl pkgs.coreutils ];
+    script = ''
+      out=${TEXTFILE_DIR}/k3s-certificates.prom
+      {
+        echo "# HELP faf_k3s_certificate_not_after_seconds When a k3s leaf certificate expires (Unix time)."
+        echo "# TYPE faf_k3s_certificate_not_after_seconds gauge"
+        for certificate in /var/lib/rancher/k3s/server/tls/*.crt /var/lib/rancher/k3s/agent/*.crt; do
+          [ -e "$certificate" ] || continue
+          case "$certificate" in *-ca.crt) continue ;; esac
+          end=$(openssl x509 -enddate -noout -in "$certificate")
+          echo "faf_k3s_certificate_not_after_seconds{file=\\"$(basename "$certificate")\\"} $(date -u -d "''\${end#notAfter=}" +%s)"
+        done
+      } > "$out.tmp"
+      mv "$out.tmp" "$out"
+    '';
+  };
+  systemd.timers.faf-k3s-cert-metrics = {
+    wantedBy = [ "timers.target" ];
+    timerConfig = { OnBootSec = "5m"; OnUnitActiveSec = "1h"; };
+  };
+`;
 }
 
 /** A Nix string literal. */
@@ -94,6 +155,6 @@ export function renderK3sModule(input: K3sModuleInput): string {
       ''}"
     ];
   };
-}
+${input.hostMetrics ? hostMetricsModule() : ""}}
 `;
 }

@@ -148,6 +148,7 @@ export function serverSteps(
   host: HostSettings,
   baseDomain: string,
   volumes: Readonly<Record<string, VolumeRow>> = VOLUMES,
+  hostMetrics = false,
 ): HostStep[] {
   const server = host.nodes.find((node) => node.role === "server");
   if (!server) throw new Error("faf:host.nodes has no server");
@@ -161,6 +162,7 @@ export function serverSteps(
     containerStorageDevice: `/dev/zvol/${host.pool}/${host.containerStorage.zvol}`,
     mountsBeforeK3s: table.map((row) => row.mountpoint),
     oidc: { issuer: `https://hydra.${baseDomain}`, clientId: "kubernetes" },
+    hostMetrics,
   });
   const moduleFile = `${host.nixosConfig.slice(0, host.nixosConfig.lastIndexOf("/"))}/faf-k3s.nix`;
   // Steps that read what a rebuild may change run again whenever the module changes.

@@ -30,6 +30,13 @@ export const INGRESS_NAMESPACE: NamespaceName = NAMESPACES.traefik;
 
 /** Where the metrics scraper runs; workloads that export metrics admit it on the metrics port. */
 export const MONITORING_NAMESPACE: NamespaceName = NAMESPACES.ops;
+/** The label of the monitoring pods (set through each monitoring chart's pod labels). */
+export const MONITORING_ROLE_LABEL = "faforever.com/monitoring";
+/** Selects the metrics scraper's pods: the only pods a metrics port admits. */
+export const SCRAPER_PEER = {
+  namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": MONITORING_NAMESPACE } },
+  podSelector: { matchLabels: { [MONITORING_ROLE_LABEL]: "scraper" } },
+};
 
 /**
  * The data services a workload can declare that it needs. The data layer creates them with

@@ -26,6 +26,22 @@ export const CHARTS = {
   mariadbOperator: { chart: "oci://ghcr.io/mariadb-operator/charts/mariadb-operator", version: "26.6.0" },
   // Issues the RabbitMQ topology operator's webhook certificate (its upstream-supported path).
   certManager: { chart: "cert-manager", version: "v1.21.1", repo: "https://charts.jetstack.io" },
+  // Monitoring (docs/decisions/020): plain charts, no operator. Grafana's and Loki's OSS charts
+  // moved to grafana-community in 2026 (Loki forked there at 6.55.0, the version FAF runs).
+  victoriaMetrics: {
+    chart: "victoria-metrics-single",
+    version: "0.45.0",
+    repo: "https://victoriametrics.github.io/helm-charts/",
+  },
+  vmalert: { chart: "victoria-metrics-alert", version: "0.47.0", repo: "https://victoriametrics.github.io/helm-charts/" },
+  kubeStateMetrics: {
+    chart: "kube-state-metrics",
+    version: "8.4.0",
+    repo: "https://prometheus-community.github.io/helm-charts",
+  },
+  loki: { chart: "loki", version: "18.11.0", repo: "https://grafana-community.github.io/helm-charts" },
+  alloy: { chart: "alloy", version: "1.11.1", repo: "https://grafana.github.io/helm-charts" },
+  grafana: { chart: "grafana", version: "12.11.1", repo: "https://grafana-community.github.io/helm-charts" },
 } as const satisfies Record<string, ChartPin>;
 
 export type ChartKey = keyof typeof CHARTS;
@@ -50,18 +66,29 @@ export const MANIFESTS = {
 /** The kustomization that applies the RabbitMQ operators, relative to the project (Pulumi's working directory). */
 export const RABBITMQ_OPERATORS_KUSTOMIZATION = "components/data/rabbitmq-operators";
 
-/** A Chart v4 of one of the pinned upstream charts, in `namespace`, with `values`. */
+/**
+ * A Chart v4 of one of the pinned upstream charts, in `namespace`, with `values`. `release`
+ * names the Helm release (object names derive from it); without it Pulumi derives one.
+ */
 export function pinnedChart(
   name: string,
   key: ChartKey,
   namespace: string,
   values: Record<string, unknown>,
   opts: pulumi.CustomResourceOptions,
+  release?: string,
 ): k8s.helm.v4.Chart {
   const pin: ChartPin = CHARTS[key];
   return new k8s.helm.v4.Chart(
     name,
-    { chart: pin.chart, version: pin.version, ...(pin.repo ? { repositoryOpts: { repo: pin.repo } } : {}), namespace, values },
+    {
+      chart: pin.chart,
+      version: pin.version,
+      ...(pin.repo ? { repositoryOpts: { repo: pin.repo } } : {}),
+      ...(release ? { name: release } : {}),
+      namespace,
+      values,
+    },
     opts,
   );
 }

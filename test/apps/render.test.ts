@@ -109,7 +109,12 @@ describe("faf-api", () => {
         ports: [{ protocol: "TCP", port: 8010 }],
       },
       {
-        from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "faf-ops" } } }],
+        from: [
+          {
+            namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "faf-ops" } },
+            podSelector: { matchLabels: { "faforever.com/monitoring": "scraper" } },
+          },
+        ],
         ports: [{ protocol: "TCP", port: 8011 }],
       },
     ]);

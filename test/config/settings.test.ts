@@ -29,6 +29,7 @@ describe("stack settings", () => {
         behindCloudflare: false,
         access: { adminGroups: [], maintainerGroups: [] },
         backups: { schedule: "30 3 * * *", retentionDays: 14, zfsSnapshots: true, snapshotRetentionDays: 30 },
+        monitoring: { oidcClientId: "grafana" },
         argocd: {
           enabled: true,
           oidcClientId: "argocd",

@@ -89,18 +89,24 @@ describe("prod render", () => {
     expect(apps.sort()).toEqual([...SERVICE_NAMES].sort());
   });
 
-  it("installs the pinned Traefik, Argo CD, Infisical, mariadb-operator and cert-manager charts", () => {
+  it("installs the pinned Traefik, Argo CD, Infisical, mariadb-operator, cert-manager and monitoring charts", () => {
     const charts = readResources(dir())
       .filter((r) => r.type === "kubernetes:helm.sh/v4:Chart")
       .map((r) => `${String(r.inputs.chart)}@${String(r.inputs.version)}`)
       .sort();
     expect(charts).toEqual([
+      "alloy@1.11.1",
       "argo-cd@10.1.1",
       "cert-manager@v1.21.1",
+      "grafana@12.11.1",
+      "kube-state-metrics@8.4.0",
+      "loki@18.11.0",
       "oci://ghcr.io/mariadb-operator/charts/mariadb-operator-crds@26.6.0",
       "oci://ghcr.io/mariadb-operator/charts/mariadb-operator@26.6.0",
       "secrets-operator@v0.11.5",
       "traefik@41.3.0",
+      "victoria-metrics-alert@0.47.0",
+      "victoria-metrics-single@0.45.0",
     ]);
   });
 });

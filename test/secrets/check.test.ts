@@ -5,12 +5,18 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CATALOGUE } from "../../components/apps/catalogue";
 import { dataSecretFolders } from "../../components/data/data-services";
+import { monitoringSecretFolders } from "../../components/monitoring/alerting";
 import { expectedSecrets } from "../../components/platform/secret-sync";
 import { checkSecrets, formatReport, infisicalLister } from "../../secrets/check";
 import { ROOT } from "../support/cli";
 import { startFakeInfisical, type FakeInfisical } from "./fake-infisical";
 
-const expected = [...expectedSecrets(CATALOGUE, true), ...dataSecretFolders(["mariadb", "mongodb", "postgres", "rabbitmq"])];
+// A prod stack runs monitoring by default: Grafana's folder is read too (no receiver set).
+const expected = [
+  ...expectedSecrets(CATALOGUE, true),
+  ...dataSecretFolders(["mariadb", "mongodb", "postgres", "rabbitmq"]),
+  ...monitoringSecretFolders({ oidcClientId: "grafana", receiver: undefined, size: "node", hostMetrics: false }),
+];
 const total = expected.reduce((n, e) => n + e.keys.length, 0);
 const complete = Object.fromEntries(expected.map((e) => [e.path, e.keys]));
 const target = { projectId: "11111111-2222-3333-4444-555555555555", environment: "prod", clientId: "id", clientSecret: "secret" };

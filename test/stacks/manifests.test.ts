@@ -3,6 +3,7 @@ import { describe, expect, inject, it } from "vitest";
 import { isCoreApiVersion, validateCoreObject } from "../support/core-schema";
 import { validateCustomObject } from "../support/crd-schemas";
 import { upstreamCrdsAvailable, validateUpstream } from "../support/upstream-crds";
+import { MONITORING_VOLUMES } from "../../components/monitoring/values";
 import { readManifests, readResources, STACKS, type RenderedObject } from "../support/stacks";
 
 const WORKLOAD_KINDS = new Set(["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob"]);
@@ -136,7 +137,10 @@ describe.each(STACKS)("stack %s", (stack) => {
 
   it("sends every route to a Service and port that exist", () => {
     // Services that upstream charts create (not expanded in the render), with their ports.
-    const fromCharts = new Map([["argocd/argocd-server", { spec: { ports: [{ port: 80 }, { port: 443 }] } }]]);
+    const fromCharts = new Map([
+      ["argocd/argocd-server", { spec: { ports: [{ port: 80 }, { port: 443 }] } }],
+      ["faf-ops/grafana", { spec: { ports: [{ port: 80 }] } }],
+    ]);
     const manifests = readManifests(dir());
     const services = new Map(
       manifests
@@ -236,7 +240,8 @@ describe("prod storage", () => {
     const dir = join(inject("renderDir"), "prod");
     const manifests = readManifests(dir);
     const pvs = manifests.filter((m) => m.object.kind === "PersistentVolume").map((m) => m.object as any);
-    expect(pvs).toHaveLength(19);
+    // Monitoring (on in prod) adds its own two volumes.
+    expect(pvs).toHaveLength(19 + Object.keys(MONITORING_VOLUMES).length);
     expect(pvs.map((pv) => pv.metadata.name)).toEqual(
       expect.arrayContaining(["backups-mariadb", "backups-postgres", "backups-mongodb"]),
     );
@@ -253,7 +258,7 @@ describe("prod storage", () => {
       expect.arrayContaining(["faf-infra/storage-mariadb-0", "faf-apps/persistence-rabbitmq-server-0", "faf-infra/postgres-pvc"]),
     );
     const options = readResources(dir).filter((r) => /PersistentVolume(Claim)?$/.test(r.type));
-    expect(options).toHaveLength(38);
+    expect(options).toHaveLength(2 * (19 + Object.keys(MONITORING_VOLUMES).length));
     for (const r of options) expect(r.options).toMatchObject({ protect: true, retainOnDelete: true });
   });
 });
