@@ -101,10 +101,13 @@ export async function runDiff(options: DiffRun): Promise<string> {
     const headOut = join(tmp, "render-head");
     // A stack that the base does not have yet diffs against nothing: every object is added.
     const baseHasStack = existsSync(join(worktree, `Pulumi.${stack}.yaml`));
-    await Promise.all([
+    // Both renders finish before the cleanup below, even when one fails: a render still running
+    // would write into the removed directory.
+    const results = await Promise.allSettled([
       baseHasStack ? render(root, worktree, stack, baseOut) : Promise.resolve(),
       render(root, root, stack, headOut),
     ]);
+    for (const result of results) if (result.status === "rejected") throw result.reason;
     const label = baseHasStack ? base.label : `${base.label} (no Pulumi.${stack}.yaml there)`;
     return diffMarkdown(diffRenders(readRenderTree(baseOut), readRenderTree(headOut)), {
       stack,
