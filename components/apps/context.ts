@@ -18,5 +18,6 @@ export function renderContextFor(profile: Profile, spec: WorkloadSpec, secretSou
     required: [...(spec.requires ?? []), ...(spec.calls ?? [])].flatMap((name) => byName.get(name) ?? []),
     secretSource,
     argoTracking: profile.argocd.enabled,
+    ...(profile.develop[spec.name] ? { develop: profile.develop[spec.name] } : {}),
   };
 }

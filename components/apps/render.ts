@@ -9,6 +9,8 @@ import { ingressRoute, middlewares, tcpRoutes, type IngressSettings } from "./ro
 import { infisicalStaticSecret, type SecretSource } from "../platform/secret-sync";
 import { tracked } from "../platform/tracking";
 import type { WorkloadSpec } from "./spec";
+import type { DevelopTarget } from "../config/profile";
+import { developedWorkload } from "../laptop/develop";
 
 export interface RenderContext {
   environment: "prod" | "test" | "local";
@@ -25,6 +27,8 @@ export interface RenderContext {
   secretSource?: SecretSource;
   /** Annotate every object as part of the workload's Argo CD application. */
   argoTracking?: boolean;
+  /** The service runs on the developer's machine (`faf:develop`): no pods, traffic to this target. */
+  develop?: DevelopTarget;
 }
 
 /**
@@ -253,6 +257,8 @@ export function renderWorkload(spec: WorkloadSpec, context: RenderContext): Rend
     throw new Error(`${spec.name}: a workload without a controller cannot have ports or routes`);
   }
 
+  const result: RenderedWorkload = { namespace, setup, jobs, tasks, controller, exposure };
+  if (context.develop) return developedWorkload(spec, result, context.develop, context.callers, labels("server"));
   if (context.argoTracking) {
     const track = (r: Rendered): Rendered => ({ ...r, object: tracked(spec.name, r.object) });
     return {
@@ -264,7 +270,7 @@ export function renderWorkload(spec: WorkloadSpec, context: RenderContext): Rend
       exposure: exposure.map(track),
     };
   }
-  return { namespace, setup, jobs, tasks, controller, exposure };
+  return result;
 }
 
 /** Every object of a rendered workload, in creation order. */

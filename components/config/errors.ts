@@ -36,6 +36,11 @@ function describeIssue(issue: z.core.$ZodIssue, stackFile: string, stack: string
         `${key}: expected ${issue.expected}, got ${describe(issue.input)}. Fix: set it to ${hint ?? `a ${issue.expected}`}.`,
       ];
     }
+    case "invalid_key":
+      // A map keyed by service name (faf:replicas, faf:develop) with a name the catalogue does not know.
+      return [
+        `${settingKey(issue.path)}: ${issue.issues[0]?.message ?? "not a valid key"} (got ${describe(issue.input)}). Fix: correct its spelling.`,
+      ];
     case "invalid_value":
       return [
         `${settingKey(issue.path)}: expected one of ${issue.values.map(String).join(", ")}, got ${describe(issue.input)}. Fix: use one of those values.`,
