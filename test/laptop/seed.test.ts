@@ -24,7 +24,7 @@ describe("the laptop seed in a render", () => {
     expect(oauth.dependsOn).toContain("ory-hydra-deployment");
     const jobs = readManifests(render.out).filter((m) => m.object.kind === "Job" && m.object.metadata.name.startsWith("seed-"));
     expect(
-      jobs.map((m) => `${m.object.metadata.namespace}/${m.object.metadata.name.replace(/-[0-9a-f]{10}$/, "")}`).sort(),
+      jobs.map((m) => `${m.object.metadata.namespace ?? ""}/${m.object.metadata.name.replace(/-[0-9a-f]{10}$/, "")}`).sort(),
     ).toEqual(["faf-apps/seed-oauth", "faf-infra/seed-database"]);
   });
 
