@@ -48,6 +48,7 @@ if (cluster.kind === "host") {
           dataSnapshot: {
             volumes: [...SNAPSHOT_VOLUMES],
             generation: dataGeneration(profile.services.workloads, profile.environment, profile.replicaOverrides),
+            retentionDays: profile.backups.snapshotRetentionDays,
           },
         }
       : {}),

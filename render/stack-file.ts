@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parse } from "yaml";
+import { parseStackFileText, stackFileKeyProblems } from "../components/config/stack-file";
 
 /** A usage or input problem: exit code 2 with this message, no stack trace. */
 export class UsageError extends Error {
@@ -57,6 +57,8 @@ export function readStackConfig(dir: string, stack: string, stackDir: string = d
   if (typeof document !== "object" || Array.isArray(document)) {
     throw new UsageError(`${stackFile}: expected a mapping with a "config:" section at the top level.`);
   }
+  const misplaced = stackFileKeyProblems(document, stackFile);
+  if (misplaced.length > 0) throw new UsageError(misplaced.join("\n"));
   const rawConfig = (document as { config?: unknown }).config ?? {};
   if (typeof rawConfig !== "object" || rawConfig === null || Array.isArray(rawConfig)) {
     throw new UsageError(`${stackFile}: "config:" must be a mapping of keys such as faf:baseDomain to values.`);
@@ -85,10 +87,9 @@ function readYaml(path: string, label: string): unknown {
     throw new UsageError(`${label}: cannot read it (${(error as NodeJS.ErrnoException).code ?? String(error)}).`);
   }
   try {
-    return parse(text, { prettyErrors: true, uniqueKeys: true }) as unknown;
+    return parseStackFileText(text, label);
   } catch (error) {
-    const detail = ((error as Error).message.split("\n")[0] ?? "").replace(/:\s*$/, "");
-    throw new UsageError(`${label} is not valid YAML: ${detail}. Fix: correct the file (indentation, quoting) and run again.`);
+    throw new UsageError((error as Error).message);
   }
 }
 

@@ -33,14 +33,28 @@ function describeIssue(issue: z.core.$ZodIssue, stackFile: string, stack: string
       const key = settingKey(issue.path);
       if (issue.input === undefined) return [missing(key)];
       return [
-        `${key}: expected ${issue.expected}, got ${describe(issue.input)}. Fix: set it to ${hint ?? `a ${issue.expected}`}.`,
+        `${key}: expected ${noun(issue.expected)}, got ${describe(issue.input)}. Fix: set it to ${hint ?? noun(issue.expected)}.`,
       ];
     }
-    case "invalid_key":
-      // A map keyed by service name (faf:replicas, faf:develop) with a name the catalogue does not know.
+    case "too_small":
+    case "too_big": {
+      const bound = String(issue.code === "too_small" ? issue.minimum : issue.maximum);
+      const words = issue.code === "too_small" ? "at least" : "at most";
+      const what =
+        issue.origin === "array"
+          ? `${words} ${bound} entries`
+          : issue.origin === "string"
+            ? `${words} ${bound} characters`
+            : `${words} ${bound}`;
       return [
-        `${settingKey(issue.path)}: ${issue.issues[0]?.message ?? "not a valid key"} (got ${describe(issue.input)}). Fix: correct its spelling.`,
+        `${settingKey(issue.path)}: expected ${what}, got ${describe(issue.input)}. Fix: set it to ${hint ?? `a value ${words} ${bound}`}.`,
       ];
+    }
+    case "invalid_key": {
+      // A record key (a service name in faf:replicas): the key's own issue says what is known.
+      const inner = issue.issues[0]?.message ?? "not a valid key";
+      return [`${settingKey(issue.path)}: ${inner}. Fix: correct the name or remove the entry.`];
+    }
     case "invalid_value":
       return [
         `${settingKey(issue.path)}: expected one of ${issue.values.map(String).join(", ")}, got ${describe(issue.input)}. Fix: use one of those values.`,
@@ -50,17 +64,32 @@ function describeIssue(issue: z.core.$ZodIssue, stackFile: string, stack: string
       if (issue.code === "custom" && (issue.params as { missing?: boolean } | undefined)?.missing) {
         return [missing(key, `missing; ${issue.message}`)];
       }
-      const given = issue.input === undefined ? "" : ` (got ${describe(issue.input)})`;
+      const hidden = issue.code === "custom" && (issue.params as { hideInput?: boolean } | undefined)?.hideInput;
+      const given = issue.input === undefined || hidden ? "" : ` (got ${describe(issue.input)})`;
       return [`${key}: ${issue.message}${given}. Fix: set it to ${hint ?? "a valid value"}.`];
     }
   }
 }
 
+/** The value as the admin wrote it (JSON), shortened past 80 characters. */
 function describe(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value);
-  if (Array.isArray(value)) return "a list";
-  if (value === null) return "null";
-  if (typeof value === "object") return "an object";
-  if (typeof value === "number" || typeof value === "boolean") return `${typeof value} ${value}`;
-  return typeof value;
+  if (value === undefined) return "nothing";
+  if (typeof value === "number" || typeof value === "boolean") return `${typeof value} ${String(value)}`;
+  const text = JSON.stringify(value);
+  const kind = Array.isArray(value) ? "the list " : value !== null && typeof value === "object" ? "the mapping " : "";
+  return `${kind}${text.length > 80 ? `${text.slice(0, 77)}...` : text}`;
+}
+
+/** zod's type names in words. */
+function noun(expected: string): string {
+  const nouns: Record<string, string> = {
+    string: "a text value",
+    number: "a number",
+    int: "a whole number",
+    boolean: "true or false",
+    array: "a list",
+    object: "a mapping",
+    record: "a mapping",
+  };
+  return nouns[expected] ?? `a value of type ${expected}`;
 }

@@ -1,9 +1,11 @@
+import { existsSync, readFileSync } from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 import { SERVICE_NAMES } from "../apps/catalogue";
 import { parseSettings } from "./parse";
 import { buildProfile, type Profile } from "./profile";
 import { budgetProblem, selectionReport } from "../laptop/selection";
 import { developProblem } from "../laptop/develop";
+import { parseStackFileText, stackFileKeyProblems } from "./stack-file";
 
 /**
  * Bad stack settings. A RunError, so `pulumi up` prints the message alone, without the
@@ -19,6 +21,19 @@ export class SettingsError extends pulumi.RunError {
 // Not in the SDK's typings, but exported: whether the engine handed a key over as a secret.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const runtimeConfig = require("@pulumi/pulumi/runtime/config") as { isConfigSecret: (key: string) => boolean };
+
+/**
+ * Keys of the stack file outside `config:`, which the engine never hands to the program: read
+ * from the file itself (in the project directory, where `pulumi up` runs the program).
+ */
+function misplacedKeys(stackFile: string): string[] {
+  if (!existsSync(stackFile)) return [];
+  try {
+    return stackFileKeyProblems(parseStackFileText(readFileSync(stackFile, "utf8"), stackFile), stackFile);
+  } catch (error) {
+    return [(error as Error).message];
+  }
+}
 
 /** Secret settings, as Outputs that stay secret. */
 export interface StackSecrets {
@@ -41,7 +56,10 @@ export function loadStack(): { profile: Profile; secrets: StackSecrets } {
     serviceNames: SERVICE_NAMES,
     secretKeys: Object.keys(raw).filter((key) => runtimeConfig.isConfigSecret(key)),
   });
-  if (!result.ok) throw new SettingsError(result.message);
+  const misplaced = misplacedKeys(`Pulumi.${stack}.yaml`);
+  if (!result.ok) throw new SettingsError([result.message, ...misplaced.map((line) => `  - ${line}`)].join("\n"));
+  if (misplaced.length > 0)
+    throw new SettingsError(["Invalid stack file:", ...misplaced.map((line) => `  - ${line}`)].join("\n"));
   const profile = buildProfile(result.settings);
   const developProblems = Object.entries(profile.develop).map(([name, target]) => {
     const spec = profile.services.workloads.find((s) => s.name === name);

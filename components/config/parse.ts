@@ -1,3 +1,5 @@
+import { CATALOGUE, resolveServices } from "../apps/catalogue";
+import type { WorkloadSpec } from "../apps/spec";
 import { formatSettingsIssues } from "./errors";
 import { SECRET_SETTINGS, SECRET_VALUE, settingsSchema, type Settings } from "./schema";
 
@@ -13,6 +15,8 @@ export interface ParseContext {
   serviceNames: readonly string[];
   /** Full keys whose values are encrypted in the stack file. */
   secretKeys: readonly string[];
+  /** The workloads `services` and `replicas` name. @default the catalogue */
+  catalogue?: readonly WorkloadSpec[];
 }
 
 export type ParseResult = { ok: true; settings: Settings } | { ok: false; message: string };
@@ -54,7 +58,9 @@ export function parseSettings(raw: RawConfig, context: ParseContext): ParseResul
       }
     }
   }
+  problems.push(...ignoredSettings(values, context.stack));
   const result = settingsSchema(context.serviceNames).safeParse(values, { reportInput: true });
+  if (result.success) problems.push(...replicaProblems(result.data, context));
   if (result.success && problems.length === 0) return { ok: true, settings: result.data };
   const issues = result.success ? [] : result.error.issues;
   const formatted = formatSettingsIssues(issues, context.stackFile, context.stack).split("\n");
@@ -71,4 +77,67 @@ export function decodeConfigValue(text: string): unknown {
   } catch {
     return text;
   }
+}
+
+const isMapping = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+/**
+ * Settings that are valid but would have no effect in this stack's mode: refused, so that an
+ * admin never believes something is set that the program ignores.
+ */
+function ignoredSettings(values: Readonly<Record<string, unknown>>, stack: string): string[] {
+  const problems: string[] = [];
+  const ignored = (key: string, why: string) =>
+    problems.push(
+      `${key}: has no effect ${why}. Fix: remove it (pulumi config rm ${key.includes(".") ? "--path " : ""}${key} --stack ${stack}).`,
+    );
+  const hosted = values.host !== undefined;
+  if (hosted && values.storage !== undefined) {
+    ignored("faf:storage", "with faf:host: volumes live in the host's datasets under faf:host.dataPath");
+  }
+  if (!hosted) {
+    if (values.sshPrivateKey !== undefined) ignored("faf:sshPrivateKey", "without faf:host: no machine is reached over SSH");
+    const backups = isMapping(values.backups) ? values.backups : {};
+    for (const key of ["zfsSnapshots", "snapshotRetentionDays"]) {
+      if (backups[key] !== undefined)
+        ignored(`faf:backups.${key}`, "without faf:host: ZFS snapshots are taken on a provisioned host only");
+    }
+  }
+  const secrets = isMapping(values.secrets) ? values.secrets : {};
+  if (secrets.source === "generated") {
+    for (const key of ["infisicalClientId", "infisicalClientSecret"]) {
+      if (values[key] !== undefined) ignored(`faf:${key}`, "with faf:secrets.source generated: nothing is read from Infisical");
+    }
+  }
+  const argocd = isMapping(values.argocd) ? values.argocd : {};
+  if (argocd.enabled === false) {
+    for (const key of Object.keys(argocd)
+      .filter((k) => k !== "enabled")
+      .sort()) {
+      ignored(`faf:argocd.${key}`, "while faf:argocd.enabled is false");
+    }
+  }
+  return problems;
+}
+
+/** A replica count for a service that does not run here, or that has no pods to count. */
+function replicaProblems(settings: Settings, context: ParseContext): string[] {
+  const catalogue = context.catalogue ?? CATALOGUE;
+  const selected = new Set(resolveServices(settings.services, catalogue).workloads.map((spec) => spec.name));
+  const problems: string[] = [];
+  for (const name of Object.keys(settings.replicas ?? {}).sort()) {
+    const key = `faf:replicas.${name}`;
+    const spec = catalogue.find((s) => s.name === name);
+    if (spec?.controller === "None") {
+      problems.push(
+        `${key}: ${name} has no pods to count (it runs only jobs or tasks). Fix: remove it (pulumi config rm --path ${key} --stack ${context.stack}).`,
+      );
+    } else if (!selected.has(name)) {
+      problems.push(
+        `${key}: ${name} is not among the services this stack runs (faf:services: ${[...selected].sort().join(", ")}). Fix: add ${name} to faf:services, or remove the override (pulumi config rm --path ${key} --stack ${context.stack}).`,
+      );
+    }
+  }
+  return problems;
 }

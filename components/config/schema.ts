@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { addressProblem, cronProblem, dataPathProblem, datasetWithin, dnsNameProblem, kubernetesNameProblem } from "./formats";
 
 /**
  * Every stack setting, as written under `config:` in `Pulumi.<stack>.yaml` with the `faf:`
@@ -6,11 +7,17 @@ import { z } from "zod";
  * Pure: no Pulumi import, so tests parse stack files directly.
  */
 
-const hostname = z.string().regex(/^(?=.{1,253}$)([a-z0-9]([-a-z0-9]*[a-z0-9])?)(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, {
-  message: "expected a lower-case DNS name",
-});
+/** A string checked by one of `formats.ts`: the message says what it should be and what is wrong. */
+function checked(expected: string, problem: (value: string) => string | undefined) {
+  return z.string().superRefine((value, ctx) => {
+    const why = problem(value);
+    if (why) ctx.addIssue({ code: "custom", message: `expected ${expected}, but it ${why}` });
+  });
+}
 
-const absolutePath = z.string().regex(/^\/[A-Za-z0-9._/-]*$/, { message: "expected an absolute path" });
+const hostname = checked("a lower-case DNS name", dnsNameProblem);
+/** A directory of data: absolute, normalised, never `/` itself. */
+const absolutePath = checked("an absolute path", dataPathProblem);
 /** A ZFS dataset or zvol name below the pool, such as `faf/data`. */
 const datasetName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]*(\/[A-Za-z0-9][A-Za-z0-9_.:-]*)*$/, {
   message: "expected a dataset path such as faf/data",
@@ -55,8 +62,8 @@ const LAPTOP_ONLY_WHY: Record<(typeof LAPTOP_ONLY_SETTINGS)[number], string> = {
   seed: "test accounts with known passwords must never exist on a real server",
 };
 
-/** Five cron fields (minute hour day-of-month month day-of-week), such as `30 3 * * *`. */
-const cronSchedule = z.string().regex(/^(\S+\s+){4}\S+$/, { message: 'expected five cron fields such as "30 3 * * *"' });
+/** Five cron fields (minute hour day-of-month month day-of-week), such as `30 3 * * *`, each in range. */
+const cronSchedule = checked("a cron schedule", cronProblem);
 
 /** Stands for a secret setting's value in the parsed settings; the value itself stays an Output. */
 export const SECRET_VALUE = "[secret]";
@@ -100,10 +107,12 @@ export function settingsSchema(serviceNames: readonly string[]) {
           /** The zvol formatted ext4 for /var/lib/rancher (containerd's overlayfs cannot use ZFS). */
           containerStorage: z.strictObject({
             zvol: datasetName,
-            size: z.string().regex(/^\d+[GT]$/, { message: "expected a size such as 200G" }),
+            size: z.string().regex(/^[1-9]\d*[GT]$/, { message: "expected a size of at least 1G, such as 200G" }),
           }),
           /** The NixOS configuration file that imports the generated module (written beside it). */
-          nixosConfig: absolutePath.default("/etc/nixos/configuration.nix"),
+          nixosConfig: absolutePath
+            .refine((path) => path.endsWith(".nix"), { message: "expected the path of a .nix file" })
+            .default("/etc/nixos/configuration.nix"),
           /** How this host applies its configuration (FAF's hosts build a flake: `--flake /etc/nixos#fafprod3`). */
           rebuild: z
             .string()
@@ -111,6 +120,12 @@ export function settingsSchema(serviceNames: readonly string[]) {
               message: "expected nixos-rebuild switch [--flake <dir>#<host>]",
             })
             .default("nixos-rebuild switch"),
+          /**
+           * Let the module step switch the host even when its NixOS configuration holds other
+           * changes that are not active yet (they are listed in the step's output). Off: such a
+           * run stops before switching and names them.
+           */
+          applyOtherChanges: z.boolean().default(false),
           /** How long to wait for the API server and node after a change. */
           readyTimeoutSeconds: z.number().int().min(30).max(3600).default(600),
           /** The machines; one `server` today, `agent`s to join it later. */
@@ -120,9 +135,12 @@ export function settingsSchema(serviceNames: readonly string[]) {
                 name: hostname,
                 role: z.enum(["server", "agent"]),
                 /** The address SSH and the Kubernetes API are reached at; also a TLS SAN. */
-                address: z.string().min(1),
+                address: checked("a host name or an IP address", addressProblem),
                 port: z.number().int().min(1).max(65535).default(22),
-                user: z.string().min(1).default("root"),
+                user: z
+                  .string()
+                  .regex(/^[a-z_][a-z0-9_-]{0,31}$/, { message: "expected a Unix user name such as root" })
+                  .default("root"),
                 /** The host's public key (`ssh-keyscan -t ed25519 <address>`); connections to another key fail. */
                 hostKey: z.string().regex(/^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/]+=*$/, {
                   message: "expected an SSH public host key such as ssh-ed25519 AAAA...",
@@ -139,7 +157,9 @@ export function settingsSchema(serviceNames: readonly string[]) {
         z.strictObject({
           source: z.literal("infisical"),
           /** The Infisical API the operator and `secrets:check` talk to. */
-          hostAPI: z.url().default("https://app.infisical.com/api"),
+          hostAPI: z
+            .url({ protocol: /^https$/, error: "expected an https:// URL: the machine identity's credentials travel over it" })
+            .default("https://app.infisical.com/api"),
           /** The project the operator reads (FAF: k3s-cluster-zj-th). */
           projectSlug: z.string().min(1),
           /** The same project's ID, which the SDK needs for `npm run secrets:check`. */
@@ -153,12 +173,14 @@ export function settingsSchema(serviceNames: readonly string[]) {
       infisicalClientId: z.literal(SECRET_VALUE).optional(),
       infisicalClientSecret: z.literal(SECRET_VALUE).optional(),
       /** Volumes on a laptop: under this directory of the node, optionally pinned to one node. */
-      storage: z.strictObject({ dataPath: absolutePath, node: z.string().min(1).optional() }).optional(),
+      storage: z
+        .strictObject({ dataPath: absolutePath, node: checked("a Kubernetes node name", kubernetesNameProblem).optional() })
+        .optional(),
       /** Certificates for the HTTPS entry point. */
       tls: z
         .discriminatedUnion("mode", [
           /** A default certificate from a Secret in the traefik namespace (FAF's Cloudflare origin certificates). */
-          z.strictObject({ mode: z.literal("secret"), secretName: z.string().min(1) }),
+          z.strictObject({ mode: z.literal("secret"), secretName: checked("a Kubernetes Secret name", kubernetesNameProblem) }),
           /** Traefik's own Let's Encrypt resolver, its account on a managed volume. */
           z.strictObject({ mode: z.literal("letsencrypt"), email: z.email() }),
           /** Traefik's self-signed default certificate (a laptop). */
@@ -183,8 +205,10 @@ export function settingsSchema(serviceNames: readonly string[]) {
            * `pulumi up` changes one of them. Ignored where no host is provisioned.
            */
           zfsSnapshots: z.boolean().default(true),
+          /** Days those `@pulumi-` snapshots are kept (each dataset's newest is always kept). */
+          snapshotRetentionDays: z.int().min(1).max(3650).default(30),
         })
-        .default({ schedule: "30 3 * * *", retentionDays: 14, zfsSnapshots: true }),
+        .default({ schedule: "30 3 * * *", retentionDays: 14, zfsSnapshots: true, snapshotRetentionDays: 30 }),
       argocd: z
         .strictObject({
           enabled: z.boolean().default(true),
@@ -208,7 +232,17 @@ export function settingsSchema(serviceNames: readonly string[]) {
         })
         .default({ adminGroups: [], maintainerGroups: [] }),
       /** Which FAF services to run: `all`, or names; each one's dependencies are added. */
-      services: z.union([z.literal("all"), z.array(serviceName).min(1)]).default("all"),
+      services: z
+        .union([
+          z.literal("all"),
+          z
+            .array(serviceName)
+            .min(1)
+            .refine((names) => new Set(names).size === names.length, {
+              message: "expected each service once; one is listed twice",
+            }),
+        ])
+        .default("all"),
       /** Per-service replica counts that override the workload's own (for example 0 to park one). */
       replicas: z.record(serviceName, z.number().int().min(0).max(10)).optional(),
       /** A laptop's room: the selection's CPU and memory requests must fit (docs/laptop.md). Local only. */
@@ -262,7 +296,7 @@ export function settingsSchema(serviceNames: readonly string[]) {
             settings.host === undefined
               ? "set faf:kubernetes (an existing cluster) or faf:host (provision one)"
               : "faf:kubernetes and faf:host are exclusive: keep one",
-          params: { missing: settings.host === undefined },
+          params: { missing: settings.host === undefined, hideInput: true },
         });
       }
       // Both credentials (Pulumi manages the identity Secret) or neither (it exists already).
@@ -312,6 +346,7 @@ export function settingsSchema(serviceNames: readonly string[]) {
             code: "custom",
             path: ["host", "nodes", index, "role"],
             message: "agent nodes are not provisioned yet; only the single server is",
+            input: node.role,
           });
         }
       });
@@ -320,14 +355,29 @@ export function settingsSchema(serviceNames: readonly string[]) {
           code: "custom",
           path: ["host", "nodes"],
           message: `needs exactly one server node, has ${servers.length}`,
+          params: { hideInput: true },
         });
+      }
+      if (settings.host) {
+        const { pool, datasetParent, containerStorage } = settings.host;
+        const zvol = `${pool}/${containerStorage.zvol}`;
+        const parent = `${pool}/${datasetParent}`;
+        if (datasetWithin(zvol, parent) || datasetWithin(parent, zvol)) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["host", "containerStorage", "zvol"],
+            message: `the zvol ${zvol} must lie outside the data datasets' parent ${parent} (and not contain it): the datasets step lists everything below the parent as data`,
+            input: containerStorage.zvol,
+          });
+        }
       }
       const server = servers[0];
       if (server && settings.hostName !== undefined && server.name !== settings.hostName) {
         ctx.addIssue({
           code: "custom",
           path: ["host", "nodes", nodes.indexOf(server), "name"],
-          message: `the server node must be faf:hostName (${settings.hostName}), got ${server.name}`,
+          message: `the server node must be faf:hostName (${settings.hostName})`,
+          input: server.name,
         });
       }
     });
@@ -360,4 +410,17 @@ export const SETTING_HINTS: Record<string, string> = {
   "develop.host": "the IPv4 address pods reach your machine at (docs/laptop.md: finding the host address)",
   images: "a map of service name to a local image, such as {faf-api: faf-java-api:dev}",
   seed: "true or false",
+  "host.dataPath": "an absolute directory such as /opt/faf/data",
+  "host.nixosConfig": "the absolute path of the NixOS configuration file, such as /etc/nixos/configuration.nix",
+  "host.containerStorage.zvol": "a zvol path below the pool outside the data datasets, such as nixos/rancher",
+  "host.containerStorage.size": "a size of at least 1G, such as 200G",
+  "host.nodes.address": "the host name or IP address SSH reaches, such as fafprod3.faforever.com or 203.0.113.7",
+  "host.readyTimeoutSeconds": "a number of seconds from 30 to 3600",
+  "storage.dataPath": "an absolute directory such as /var/lib/faf-data",
+  "secrets.hostAPI": "the https:// URL of the Infisical API, such as https://app.infisical.com/api",
+  "tls.secretName": "the name of a TLS Secret in the traefik namespace, such as cloudflare-faf-com",
+  "tls.email": "the e-mail address Let's Encrypt writes to",
+  "backups.schedule": 'five cron fields such as "30 3 * * *"',
+  "backups.retentionDays": "a number of days from 1 to 365",
+  "backups.snapshotRetentionDays": "a number of days from 1 to 3650",
 };

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { VolumeRow } from "../cluster/storage-table";
 import type { HostSettings } from "../config/profile";
 import { certificateWarning, rewriteKubeconfig } from "./kubeconfig";
-import { dataSnapshotStep, serverSteps } from "./steps";
+import { dataSnapshotStep, serverSteps, stepWarnings } from "./steps";
 
 const TYPE = "faf:host:K3sHost";
 
@@ -21,7 +21,7 @@ export interface K3sHostArgs {
    * Snapshot these volumes' datasets whenever `generation` changes (the data services'
    * definitions); undefined: no snapshots.
    */
-  dataSnapshot?: { volumes: string[]; generation: string };
+  dataSnapshot?: { volumes: string[]; generation: string; retentionDays: number };
 }
 
 /**
@@ -76,15 +76,24 @@ export class K3sHost extends pulumi.ComponentResource {
     }
     this.steps = steps;
     this.dataSnapshot = [];
+    const reporting = Object.entries(steps).filter(([role]) => role !== "kubeconfig");
     if (args.dataSnapshot) {
-      const step = dataSnapshotStep(args.host, args.dataSnapshot.volumes, args.dataSnapshot.generation, args.volumes);
-      this.dataSnapshot.push(
-        new command.remote.Command(
-          `${name}-${step.role}`,
-          { connection, create: step.create, update: step.create, addPreviousOutputInEnv: false },
-          { parent: this, dependsOn: steps.datasets ? [steps.datasets] : [] },
-        ),
+      const { volumes, generation, retentionDays } = args.dataSnapshot;
+      const step = dataSnapshotStep(args.host, volumes, generation, retentionDays, args.volumes);
+      const snapshot = new command.remote.Command(
+        `${name}-${step.role}`,
+        { connection, create: step.create, update: step.create, addPreviousOutputInEnv: false },
+        { parent: this, dependsOn: steps.datasets ? [steps.datasets] : [] },
       );
+      this.dataSnapshot.push(snapshot);
+      reporting.push([step.role, snapshot]);
+    }
+    // A step's WARNING lines (a zvol size it did not apply, a restored token) reach the admin
+    // in `pulumi up`'s output, not only in the step's log.
+    for (const [role, step] of reporting) {
+      step.stdout.apply((text) => {
+        for (const warning of stepWarnings(text)) void pulumi.log.warn(`${server.name} ${role}: ${warning}`, this);
+      });
     }
     const kubeconfigStep = steps.kubeconfig;
     const certificatesStep = steps.certificates;

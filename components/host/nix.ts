@@ -14,7 +14,7 @@ export interface K3sModuleInput {
   tlsSans: string[];
   /** The ext4 zvol mounted at /var/lib/rancher. */
   containerStorageDevice: string;
-  /** Paths k3s must not start without (the data datasets). */
+  /** Paths k3s must not start without: the mountpoint of every data dataset. */
   mountsBeforeK3s: string[];
   /** The API server accepts FAF login tokens (kubectl via OIDC), groups prefixed `oidc:`. */
   oidc?: { issuer: string; clientId: string };
@@ -23,6 +23,12 @@ export interface K3sModuleInput {
 /** A Nix string literal. */
 export function nixString(value: string): string {
   return `"${value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\$\{/g, "\\${")}"`;
+}
+
+/** A path as one word of a shell command inside a Nix indented string. */
+function nixShellWord(value: string): string {
+  if (!/^\/[A-Za-z0-9._/-]+$/.test(value)) throw new Error(`mount path ${value} must be an absolute path of safe characters`);
+  return `'${value}'`;
 }
 
 function nixList(values: readonly string[], indent: string): string {
@@ -62,16 +68,31 @@ export function renderK3sModule(input: K3sModuleInput): string {
 
   # containerd's overlayfs snapshotter cannot use a ZFS upper directory: ext4 on a zvol.
   # mkDefault: a host whose hardware configuration already mounts it (fafprod3 does) keeps its own.
+  # nofail and a device timeout: a missing zvol at boot must not send the host into emergency
+  # mode (no SSH to fix it); k3s requires the mount instead, so k3s alone stays down.
   fileSystems."/var/lib/rancher" = {
     device = lib.mkDefault ${nixString(input.containerStorageDevice)};
     fsType = lib.mkDefault "ext4";
+    options = [ "nofail" "x-systemd.device-timeout=60s" ];
   };
 
-  # The data datasets are mounted by ZFS itself; k3s waits for them and for its own storage.
+  # The data datasets are mounted by zfs-mount.service, which has no mount units to require:
+  # k3s checks each mount before it starts and stays down (retrying) while one is missing, so a
+  # database never starts fresh in an empty directory of the parent dataset.
   systemd.services.k3s = {
     after = [ "zfs-mount.service" ];
     wants = [ "zfs-mount.service" ];
-    unitConfig.RequiresMountsFor = ${nixList(["/var/lib/rancher", ...input.mountsBeforeK3s], "    ")};
+    unitConfig.RequiresMountsFor = [ "/var/lib/rancher" ];
+    serviceConfig.ExecStartPre = [
+      "\${pkgs.writeShellScript "faf-k3s-data-mounts" ''
+        for path in ${input.mountsBeforeK3s.map(nixShellWord).join(" ")}; do
+          \${pkgs.util-linux}/bin/mountpoint -q "$path" || {
+            echo "faf: $path is not mounted (its ZFS dataset is missing or unmounted); k3s stays down until it is. Fix: zfs mount -a; zfs list -o name,mountpoint,mounted" >&2
+            exit 1
+          }
+        done
+      ''}"
+    ];
   };
 }
 `;

@@ -33,7 +33,7 @@ describe("stack settings", () => {
         tls: { mode: "self-signed" },
         behindCloudflare: false,
         access: { adminGroups: [], maintainerGroups: [] },
-        backups: { schedule: "30 3 * * *", retentionDays: 14, zfsSnapshots: true },
+        backups: { schedule: "30 3 * * *", retentionDays: 14, zfsSnapshots: true, snapshotRetentionDays: 30 },
         argocd: {
           enabled: true,
           oidcClientId: "argocd",
@@ -66,7 +66,7 @@ describe("stack settings", () => {
     expect(messageOf({ ...local, "faf:baseDomain": "42" })).toBe(
       [
         "Invalid settings in Pulumi.dev.yaml:",
-        "  - faf:baseDomain: expected string, got number 42. Fix: set it to a domain such as faforever.com.",
+        "  - faf:baseDomain: expected a text value, got number 42. Fix: set it to a domain such as faforever.com.",
       ].join("\n"),
     );
   });
@@ -160,12 +160,21 @@ describe("profile", () => {
 
   it("names a backup schedule that is not cron and a retention out of range", () => {
     const message = messageOf({ ...local, "faf:backups": '{"schedule":"nightly","retentionDays":0}' });
-    expect(message).toContain('faf:backups.schedule: expected five cron fields such as "30 3 * * *"');
-    expect(message).toContain("faf:backups.retentionDays:");
+    expect(message).toContain(
+      'faf:backups.schedule: expected a cron schedule, but it has 1 fields; a schedule has five (minute hour day-of-month month day-of-week) (got "nightly"). Fix: set it to five cron fields such as "30 3 * * *".',
+    );
+    expect(message).toContain(
+      "faf:backups.retentionDays: expected at least 1, got number 0. Fix: set it to a number of days from 1 to 365.",
+    );
   });
 
   it("snapshots datasets before data changes only where a host is provisioned", () => {
-    expect(parse(local).backups).toEqual({ schedule: "30 3 * * *", retentionDays: 14, zfsSnapshots: false });
+    expect(parse(local).backups).toEqual({
+      schedule: "30 3 * * *",
+      retentionDays: 14,
+      zfsSnapshots: false,
+      snapshotRetentionDays: 30,
+    });
   });
 
   it("protects data only where real data lives", () => {
@@ -247,7 +256,7 @@ describe("host settings", () => {
 
   it("insists the server node is the stack's host name", () => {
     expect(messageOf({ ...prod, "faf:hostName": "faftest2" })).toContain(
-      "faf:host.nodes[0].name: the server node must be faf:hostName (faftest2), got fafprod3",
+      'faf:host.nodes[0].name: the server node must be faf:hostName (faftest2) (got "fafprod3")',
     );
   });
 

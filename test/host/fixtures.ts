@@ -8,6 +8,7 @@ export const HOST_SETTINGS: HostSettings = {
   containerStorage: { zvol: "nixos/rancher", size: "200G" },
   nixosConfig: "/etc/nixos/configuration.nix",
   rebuild: "nixos-rebuild switch",
+  applyOtherChanges: false,
   readyTimeoutSeconds: 600,
   nodes: [{ name: "fafprod3", role: "server", address: "203.0.113.7", port: 22, user: "root", hostKey: "ssh-ed25519 AAAA" }],
 };

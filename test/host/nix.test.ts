@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -10,7 +10,7 @@ const module = renderK3sModule({
   nodeName: "fafprod3",
   tlsSans: ["fafprod3.example.org", "fafprod3.faforever.com"],
   containerStorageDevice: "/dev/zvol/tank/nixos/rancher",
-  mountsBeforeK3s: ["/opt/faf/data"],
+  mountsBeforeK3s: ["/opt/faf/data/mariadb", "/opt/faf/data/replays"],
   oidc: { issuer: "https://hydra.faforever.com", clientId: "kubernetes" },
 });
 const nixAvailable = toolAvailable("nix-instantiate");
@@ -29,6 +29,7 @@ function nix(args: string[]): { code: number | null; stdout: string; stderr: str
       NIX_LOG_DIR: join(dir, "log"),
     },
   });
+  rmSync(dir, { recursive: true, force: true });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -58,7 +59,8 @@ describe("k3s NixOS module", () => {
   });
 
   it.skipIf(!nixAvailable)("evaluates strictly with stub module arguments to the intended options", () => {
-    const expr = `let m = import MODULE; in m { config = {}; pkgs = {}; lib = { mkDefault = x: x; }; }`;
+    const pkgs = `{ writeShellScript = name: text: "script " + name + ":" + text; util-linux = "/util-linux"; }`;
+    const expr = `let m = import MODULE; in m { config = {}; pkgs = ${pkgs}; lib = { mkDefault = x: x; }; }`;
     const result = nix(["--eval", "--strict", "--json", "-E", expr]);
     expect(result.stderr).toBe("");
     const value = JSON.parse(result.stdout) as Record<string, any>;
@@ -72,7 +74,29 @@ describe("k3s NixOS module", () => {
         " --kube-apiserver-arg=oidc-username-claim=sub --kube-apiserver-arg=oidc-username-prefix=oidc:" +
         " --kube-apiserver-arg=oidc-groups-claim=groups --kube-apiserver-arg=oidc-groups-prefix=oidc:",
     });
-    expect(value.fileSystems["/var/lib/rancher"]).toEqual({ device: "/dev/zvol/tank/nixos/rancher", fsType: "ext4" });
-    expect(value.systemd.services.k3s.unitConfig.RequiresMountsFor).toEqual(["/var/lib/rancher", "/opt/faf/data"]);
+    // nofail and a device timeout: a missing zvol must not send the host into emergency mode.
+    expect(value.fileSystems["/var/lib/rancher"]).toEqual({
+      device: "/dev/zvol/tank/nixos/rancher",
+      fsType: "ext4",
+      options: ["nofail", "x-systemd.device-timeout=60s"],
+    });
+    expect(value.systemd.services.k3s.unitConfig.RequiresMountsFor).toEqual(["/var/lib/rancher"]);
+    // k3s checks every data dataset's mount, not only the parent's, before it starts.
+    const [check] = value.systemd.services.k3s.serviceConfig.ExecStartPre as string[];
+    expect(check).toContain("script faf-k3s-data-mounts:");
+    expect(check).toContain("for path in '/opt/faf/data/mariadb' '/opt/faf/data/replays'; do");
+    expect(check).toContain('/util-linux/bin/mountpoint -q "$path" ||');
+  });
+
+  it.skipIf(!nixAvailable)("stops k3s when a data mount is missing, as the check script runs", () => {
+    const pkgs = `{ writeShellScript = name: text: text; util-linux = ""; }`;
+    const expr = `let m = import MODULE; in m { config = {}; pkgs = ${pkgs}; lib = { mkDefault = x: x; }; }`;
+    const result = nix(["--eval", "--strict", "--json", "-E", expr]);
+    const [check] = JSON.parse(result.stdout).systemd.services.k3s.serviceConfig.ExecStartPre as string[];
+    const run = spawnSync("bash", ["-c", check!.replace("/bin/mountpoint", "mountpoint")], { encoding: "utf8" });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(
+      "faf: /opt/faf/data/mariadb is not mounted (its ZFS dataset is missing or unmounted); k3s stays down",
+    );
   });
 });

@@ -1,5 +1,15 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 
@@ -18,12 +28,20 @@ export interface StepRun {
  * NixOS/ZFS machine, with fake zfs, zpool, nixos-rebuild, systemctl, k3s, mkfs.ext4, blkid,
  * mount, mountpoint and openssl first on PATH. The fakes keep state in files and log each call.
  */
+const hosts: SimulatedHost[] = [];
+
+/** Removes every simulated host made so far (tests call it in afterEach). */
+export function removeSimulatedHosts(): void {
+  for (const host of hosts.splice(0)) host.remove();
+}
+
 export class SimulatedHost {
   readonly root: string;
   readonly state: string;
 
   constructor(options: { nixosConfig?: string; importsModule?: boolean; poolHealth?: string } = {}) {
     const base = mkdtempSync(join(tmpdir(), "faf-host-"));
+    hosts.push(this);
     this.root = join(base, "root");
     this.state = join(base, "state");
     mkdirSync(join(this.state, "pools"), { recursive: true });
@@ -34,6 +52,30 @@ export class SimulatedHost {
       options.nixosConfig ?? "/etc/nixos/configuration.nix",
       `{ ... }: {\n  imports = [ ./hardware-configuration.nix${imports} ];\n}\n`,
     );
+    this.write("/etc/nixos/hardware-configuration.nix", "{ ... }: { }\n");
+    // The running system: what the configuration builds to before the module exists.
+    const init = spawnSync(
+      "bash",
+      [
+        "-c",
+        `. ${FAKES}/_common.sh && system=$(build_system) && mkdir -p "$ROOT/run" "$ROOT/nix/var/nix/profiles" && ln -s "$system" "$ROOT/run/current-system" && ln -s "$system" "$ROOT/nix/var/nix/profiles/system"`,
+      ],
+      {
+        encoding: "utf8",
+        env: { PATH: "/usr/local/bin:/usr/bin:/bin", FAF_ROOT: this.root, FAKE_STATE: this.state },
+      },
+    );
+    if (init.status !== 0) throw new Error(`simulated host: ${init.stderr}`);
+  }
+
+  /** The store path of the running system (the fake's /run/current-system). */
+  currentSystem(): string {
+    return realpathSync(join(this.root, "run/current-system"));
+  }
+
+  /** Removes the simulated host's files. */
+  remove(): void {
+    rmSync(dirname(this.root), { recursive: true, force: true });
   }
 
   /** Writes a file on the simulated host. */
@@ -84,11 +126,33 @@ export class SimulatedHost {
     return result;
   }
 
-  /** Pre-creates a dataset, as if it already existed on the machine. */
+  /**
+   * Pre-creates a dataset, as if it already existed on the machine: mounted at its mountpoint
+   * unless `mounted: "no"`, `mountpoint: "legacy"` or `canmount: "off"` says otherwise.
+   */
   seedDataset(name: string, props: Record<string, string>): void {
     mkdirSync(join(this.state, "zfs"), { recursive: true });
-    const lines = Object.entries({ type: "filesystem", ...props }).map(([k, v]) => `${k}=${v}`);
+    const lines = Object.entries({ type: "filesystem", ...props })
+      .filter(([k]) => k !== "mounted")
+      .map(([k, v]) => `${k}=${v}`);
     writeFileSync(join(this.state, "zfs", name.replace(/\//g, "%")), `${lines.join("\n")}\n`);
+    const mountpoint = props.mountpoint ?? `/${name}`;
+    if (props.type !== "volume" && props.mounted !== "no" && mountpoint !== "legacy" && props.canmount !== "off") {
+      mkdirSync(join(this.root, mountpoint), { recursive: true });
+      appendFileSync(join(this.state, "mounts"), `${join(this.root, mountpoint)}\n`);
+    } else if (props.type !== "volume" && mountpoint !== "legacy") {
+      mkdirSync(join(this.root, mountpoint), { recursive: true });
+    }
+  }
+
+  /** Pre-creates snapshots (`dataset@name`), as if they existed already. */
+  seedSnapshots(names: readonly string[]): void {
+    appendFileSync(join(this.state, "snapshots"), names.map((n) => `${n}\n`).join(""));
+  }
+
+  /** The snapshots the fake zfs holds. */
+  snapshots(): string[] {
+    return (this.stateFile("snapshots") ?? "").split("\n").filter(Boolean);
   }
 
   stateFile(name: string): string | undefined {

@@ -24,14 +24,14 @@ describe("storage table on the host", () => {
     expect(table.find((r) => r.volume === "faf-featured-mods")).toMatchObject({
       dataset: "tank/faf/data/legacy-featured-mod-files",
       mountpoint: "/opt/faf/data/legacy-featured-mod-files",
-      quota: "150G",
-      quotaBytes: 150 * 1024 ** 3,
+      refquota: "150G",
+      refquotaBytes: 150 * 1024 ** 3,
     });
   });
 
   it("converts Kubernetes sizes to ZFS quotas", () => {
-    expect(zfsSize("1Gi")).toEqual({ quota: "1G", bytes: 1024 ** 3 });
-    expect(zfsSize("512Mi")).toEqual({ quota: "512M", bytes: 512 * 1024 ** 2 });
+    expect(zfsSize("1Gi")).toEqual({ size: "1G", bytes: 1024 ** 3 });
+    expect(zfsSize("512Mi")).toEqual({ size: "512M", bytes: 512 * 1024 ** 2 });
     expect(() => zfsSize("10GB")).toThrow("volume size 10GB is not in Mi, Gi or Ti");
   });
 });
@@ -48,7 +48,17 @@ describe("remote commands", () => {
   it("carry the script verbatim so a preview shows a changed line", () => {
     const command = remoteCommand(stepScript("preflight.sh"), { FAF_POOL: "tank" });
     expect(command).toContain('health=$(zpool list -H -o health "$FAF_POOL" 2>/dev/null)');
-    expect(command.startsWith("FAF_POOL='tank' bash -s <<'FAF_STEP_EOF'\n#!/usr/bin/env bash\n")).toBe(true);
+    expect(command.startsWith(`FAF_POOL='tank' bash -c "$(cat <<'FAF_STEP_EOF'\n#!/usr/bin/env bash\n`)).toBe(true);
+  });
+
+  it("give the script no standard input to swallow: a command that reads it leaves the rest of the script alone", () => {
+    // With `bash -s <<EOF`, `cat` here printed the rest of the script instead of running it.
+    const result = spawnSync("bash", ["-c", remoteCommand('cat\necho "after: $FAF_X"', { FAF_X: "ran" })], {
+      encoding: "utf8",
+      input: "outer input\n",
+    });
+    expect(result.stdout).toBe("after: ran\n");
+    expect(result.status).toBe(0);
   });
 
   it("refuse variables outside FAF_*", () => {
@@ -79,7 +89,7 @@ describe("server steps", () => {
   it("write the module beside the configuration that imports it and rebuild the host's flake", () => {
     const module = steps.find((s) => s.role === "k3s-module")!.create;
     expect(module).toContain("FAF_MODULE_FILE='/etc/nixos/machines/prod3/faf-k3s.nix'");
-    expect(module).toContain("FAF_REBUILD='nixos-rebuild switch --flake /etc/nixos#fafprod3'");
+    expect(module).toContain("FAF_REBUILD_ARGS='--flake /etc/nixos#fafprod3'");
   });
 
   it("read the kubeconfig and certificates again whenever the module changes", () => {
@@ -93,7 +103,7 @@ describe("server steps", () => {
   it.skipIf(!shellcheckAvailable)("pass shellcheck, as assembled and as the fakes are", () => {
     const dir = mkdtempSync(join(tmpdir(), "faf-sc-"));
     const files = readdirSync(join(__dirname, "..", "..", "components", "host", "scripts"))
-      .filter((f) => f.endsWith(".sh") && f !== "lib.sh")
+      .filter((f) => f.endsWith(".sh") && f !== "lib.sh" && f !== "checks.sh")
       .map((f) => {
         const path = join(dir, f);
         writeFileSync(path, stepScript(f));

@@ -1,13 +1,19 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { parseArgs } from "../../render/args";
 import { readStackConfig, secretPlaceholder } from "../../render/stack-file";
 import { ROOT } from "../support/cli";
 
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
 function stackDir(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), "faf-stack-"));
+  dirs.push(dir);
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   return dir;
 }
@@ -42,6 +48,25 @@ describe("stack files", () => {
   it("says which stacks exist when asked for one that does not", () => {
     expect(() => readStackConfig(ROOT, "alice")).toThrow(
       'unknown stack "alice": there is no Pulumi.alice.yaml. Known stacks: local, prod, test. Fix: pick one of those, or copy Pulumi.local.yaml to Pulumi.alice.yaml.',
+    );
+  });
+
+  it("refuses a faf: setting written outside config:, which Pulumi would never set", () => {
+    const dir = stackDir({ "Pulumi.m.yaml": "config:\n  faf:environment: local\nfaf:baseDomain: x.org\nbackend: s3\n" });
+    expect(() => readStackConfig(ROOT, "m", dir)).toThrow(
+      [
+        'Pulumi.m.yaml: unknown top-level key "backend"; a stack file has config, environment, secretsprovider, encryptedkey, encryptionsalt. Fix: remove it, or move it under config: as faf:backend.',
+        'Pulumi.m.yaml: "faf:baseDomain" is outside "config:", so it is not set at all. Fix: indent it under config: (config:\n    faf:baseDomain: ...).',
+      ].join("\n"),
+    );
+  });
+
+  it("names a key set twice", () => {
+    const dir = stackDir({
+      "Pulumi.d.yaml": "config:\n  faf:environment: local\n  faf:baseDomain: a.org\n  faf:baseDomain: b.org\n",
+    });
+    expect(() => readStackConfig(ROOT, "d", dir)).toThrow(
+      'Pulumi.d.yaml sets "faf:baseDomain" twice (the second time at line 4); YAML keeps only one of them. Fix: remove one of the two.',
     );
   });
 

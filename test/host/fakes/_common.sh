@@ -28,3 +28,25 @@ maybe_fail() {
 
 is_mounted() { grep -qxF "$1" "$FAKE_STATE/mounts" 2>/dev/null; }
 add_mount() { is_mounted "$1" || echo "$1" >>"$FAKE_STATE/mounts"; }
+
+# The NixOS system the files under /etc/nixos build to: a store directory named by their
+# content, with a switch-to-configuration that makes it the running system. An import of the
+# module and an empty module change nothing, as on NixOS. Prints the directory.
+build_system() {
+  local hash system
+  hash=$(cd "$ROOT/etc/nixos" && find . -type f | sort | while read -r file; do
+    [ "$(cat "$file")" = "{ ... }: { }" ] && continue
+    printf '%s\n' "$file"
+    sed 's# \./faf-k3s\.nix##' "$file"
+  done | sha256sum | cut -c1-32)
+  system="$ROOT/nix/store/$hash-nixos-system"
+  mkdir -p "$system/bin"
+  cat >"$system/bin/switch-to-configuration" <<SWITCH
+#!/usr/bin/env bash
+. "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/_common.sh"
+log_call MUTATE switch-to-configuration "$system" "\$@"
+ln -sfn "$system" "\$ROOT/run/current-system"
+SWITCH
+  chmod +x "$system/bin/switch-to-configuration"
+  printf '%s\n' "$system"
+}
