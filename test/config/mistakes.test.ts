@@ -1,32 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { SERVICE_NAMES } from "../../components/apps/catalogue";
 import { parseSettings, type RawConfig } from "../../components/config/parse";
+import { HOST_VALUE, LOCAL_SETTINGS, PROD_SETTINGS, SETTINGS_CONTEXT } from "../support/settings";
 
 /**
  * Every class of settings mistake a fuzz of stack files found accepted without a word; each
  * is refused with a message that names the key, the bad value and the fix.
  */
-const context = { stack: "dev", stackFile: "Pulumi.dev.yaml", serviceNames: SERVICE_NAMES, secretKeys: [] as string[] };
-const local: RawConfig = {
-  "faf:environment": "local",
-  "faf:baseDomain": "faforever.localhost",
-  "faf:kubernetes": '{"context":"default"}',
-  "faf:storage": '{"dataPath":"/var/lib/faf-data"}',
-  "faf:secrets": '{"source":"generated"}',
-};
-const hostValue = {
-  pool: "tank",
-  datasetParent: "faf/data",
-  containerStorage: { zvol: "nixos/rancher", size: "200G" },
-  nodes: [{ name: "fafprod3", role: "server", address: "fafprod3.example.org", hostKey: "ssh-ed25519 AAAAC3Nza" }],
-};
-const prod: RawConfig = {
-  "faf:environment": "prod",
-  "faf:baseDomain": "faforever.com",
-  "faf:hostName": "fafprod3",
-  "faf:host": JSON.stringify(hostValue),
-  "faf:secrets": '{"source":"infisical","projectSlug":"k3s-cluster-zj-th","environment":"prod"}',
-};
+const context = SETTINGS_CONTEXT;
+const local = LOCAL_SETTINGS;
+const hostValue = HOST_VALUE;
+const prod = PROD_SETTINGS;
 const withHost = (change: Record<string, unknown>): RawConfig => ({
   ...prod,
   "faf:host": JSON.stringify({ ...hostValue, ...change }),

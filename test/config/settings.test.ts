@@ -2,15 +2,10 @@ import { describe, expect, it } from "vitest";
 import { SERVICE_NAMES } from "../../components/apps/catalogue";
 import { decodeConfigValue, parseSettings, type RawConfig } from "../../components/config/parse";
 import { buildProfile } from "../../components/config/profile";
+import { HOST_VALUE, LOCAL_SETTINGS, PROD_SETTINGS, SETTINGS_CONTEXT } from "../support/settings";
 
-const context = { stack: "dev", stackFile: "Pulumi.dev.yaml", serviceNames: SERVICE_NAMES, secretKeys: [] as string[] };
-const local: RawConfig = {
-  "faf:environment": "local",
-  "faf:baseDomain": "faforever.localhost",
-  "faf:kubernetes": '{"context":"default"}',
-  "faf:storage": '{"dataPath":"/var/lib/faf-data"}',
-  "faf:secrets": '{"source":"generated"}',
-};
+const context = SETTINGS_CONTEXT;
+const local = LOCAL_SETTINGS;
 
 function messageOf(raw: RawConfig): string {
   const result = parseSettings(raw, context);
@@ -184,19 +179,8 @@ describe("profile", () => {
 });
 
 describe("host settings", () => {
-  const hostValue = {
-    pool: "tank",
-    datasetParent: "faf/data",
-    containerStorage: { zvol: "nixos/rancher", size: "200G" },
-    nodes: [{ name: "fafprod3", role: "server", address: "fafprod3.example.org", hostKey: "ssh-ed25519 AAAAC3Nza" }],
-  };
-  const prod: RawConfig = {
-    "faf:environment": "prod",
-    "faf:baseDomain": "faforever.com",
-    "faf:hostName": "fafprod3",
-    "faf:host": JSON.stringify(hostValue),
-    "faf:secrets": '{"source":"infisical","projectSlug":"k3s-cluster-zj-th","environment":"prod"}',
-  };
+  const hostValue = HOST_VALUE;
+  const prod = PROD_SETTINGS;
 
   it("fills the host defaults: data path, NixOS configuration, rebuild command, SSH port and user", () => {
     const result = parseSettings(prod, context);
