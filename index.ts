@@ -22,6 +22,10 @@ import { GeneratedPasswords } from "./components/apps/generated-secret";
 import { DataServices, SNAPSHOT_VOLUMES, dataGeneration, restoreObjects } from "./components/data/data-services";
 import type { DataContext } from "./components/data/common";
 import { dumpYaml } from "./components/lib/yaml";
+import { DevelopFiles } from "./components/laptop/develop-files";
+import { seedObjects } from "./components/laptop/seed";
+import { Seed } from "./components/laptop/seed-resources";
+import { neededNamespaces, neededVolumes, reportLines, selectionReport } from "./components/laptop/selection";
 import * as pulumi from "@pulumi/pulumi";
 import { Monitoring } from "./components/monitoring/monitoring";
 import { MONITORING_VOLUMES } from "./components/monitoring/values";
@@ -33,7 +37,14 @@ useSources(profile.sources);
 // Host: on prod and test, k3s is provisioned on FAF's NixOS/ZFS machine, which yields the
 // provider; a laptop brings its own cluster and names its kube context.
 const cluster = profile.cluster;
-const volumes = { ...VOLUMES, ...traefikVolumes(profile.tls), ...(profile.monitoring ? MONITORING_VOLUMES : {}) };
+const monitoringVolumes = profile.monitoring ? MONITORING_VOLUMES : {};
+// A laptop's list of services gets only the volumes and namespaces it uses; `all` gets the table.
+// Traefik's and the monitoring's volumes (Grafana's is FAF's own) come with any selection.
+const volumes = neededVolumes(profile, { ...VOLUMES, ...traefikVolumes(profile.tls), ...monitoringVolumes }, [
+  ...Object.keys(traefikVolumes(profile.tls)),
+  ...Object.keys(monitoringVolumes),
+  ...(profile.monitoring ? ["grafana"] : []),
+]);
 let host: K3sHost | undefined;
 let provider: k8s.Provider;
 if (cluster.kind === "host") {
@@ -66,7 +77,11 @@ if (cluster.kind === "host") {
 }
 
 // Cluster: namespaces with their isolation, and FAF's volumes on the node's data path.
-const namespaces = new Namespaces("namespaces", { protect: profile.protectData }, { providers: [provider] });
+const namespaces = new Namespaces(
+  "namespaces",
+  { protect: profile.protectData, only: neededNamespaces(profile) },
+  { providers: [provider] },
+);
 const storage = new Storage(
   "storage",
   { ...profile.storage, volumes, protect: profile.protectData, after: Object.values(namespaces.byKey) },
@@ -202,6 +217,34 @@ for (const spec of profile.services.workloads) {
   );
 }
 
+// faf:develop: the files each service running on the developer's machine reads (docs/laptop.md).
+const developFilesWritten: string[] = [];
+for (const spec of profile.services.workloads) {
+  if (!profile.develop[spec.name]) continue;
+  const files = new DevelopFiles(`${spec.name}-develop`, {
+    spec,
+    environment: profile.environment,
+    baseDomain: profile.baseDomain,
+    secretValues: workloads.get(spec.name)?.generatedSecret?.values,
+  });
+  developFilesWritten.push(...files.paths);
+}
+
+// faf:seed (a laptop only): test accounts, OAuth clients and content, after the migrations and Hydra.
+if (profile.seed) {
+  const seeded = profile.services.workloads.map((spec) => spec.name).filter((name) => !profile.develop[name]);
+  const after = (name: string): pulumi.Resource[] => (workloads.get(name) ? [workloads.get(name)!] : []);
+  new Seed(
+    "seed",
+    {
+      objects: seedObjects({ environment: profile.environment, baseDomain: profile.baseDomain, selected: seeded }),
+      afterDatabase: [namespaces.byKey.infra, ...after("faf-db-migrations")],
+      afterOAuth: [namespaces.byKey.apps, ...after("ory-hydra")],
+    },
+    { providers: [provider] },
+  );
+}
+
 export const environment = profile.environment;
 export const k3sCertificateExpiry = host?.certificateExpiry ?? null;
 export const services = profile.services.workloads.map((spec) => spec.name);
@@ -219,3 +262,11 @@ export const publicHosts = profile.services.workloads
   .flatMap((spec) => (spec.routes ?? []).flatMap((route) => route.hosts.map((name) => fqdn(name, profile.baseDomain))))
   .filter((name, index, all) => all.indexOf(name) === index)
   .sort();
+/** A laptop's selection: what was added and why, URLs, requests against faf:budget (docs/laptop.md). */
+export const laptop =
+  profile.environment === "local"
+    ? (() => {
+        const report = selectionReport(profile);
+        return { ...report, developFiles: developFilesWritten, summary: reportLines(report) };
+      })()
+    : null;

@@ -102,6 +102,9 @@ export function summary(run: ProgramRun, manifests: readonly RenderedManifest[])
   for (const [type, n] of count(run.resources.map((r) => r.type))) lines.push(`  ${String(n).padStart(4)}  ${type}`);
   lines.push(`${manifests.length} Kubernetes objects:`);
   for (const [ns, n] of count(manifests.map((m) => m.namespace))) lines.push(`  ${String(n).padStart(4)}  ${ns}`);
+  // A laptop stack's selection report (the `laptop` stack output): what runs, why, where, and its cost.
+  const laptop = (run.outputs.laptop as { summary?: unknown } | undefined)?.summary;
+  if (Array.isArray(laptop)) lines.push(...laptop.filter((line): line is string => typeof line === "string"));
   return lines.join("\n");
 }
 

@@ -23,5 +23,6 @@ export function renderContextFor(profile: Profile, spec: WorkloadSpec, secretSou
       argocd: profile.argocd.enabled,
       argocdClientId: profile.argocd.oidcClientId,
     }),
+    ...(profile.develop[spec.name] ? { develop: profile.develop[spec.name] } : {}),
   };
 }

@@ -83,7 +83,7 @@ export function createGeneratedSecret(
   context: TemplateContext,
   dependsOn: pulumi.Resource[],
   passwords: GeneratedPasswords = new GeneratedPasswords(parent),
-): k8s.core.v1.Secret {
+): k8s.core.v1.Secret & { values: pulumi.Output<Record<string, string>> } {
   const plan = generationPlan(spec, context);
   const values = new Map<string, pulumi.Output<string>>();
   const keyPairs = new Map<string, tls.PrivateKey>();
@@ -105,13 +105,12 @@ export function createGeneratedSecret(
     const inputs = parts.map((part, i) => (i % 2 === 0 ? pulumi.output(part) : values.get(part)!));
     values.set(item.key, pulumi.secret(pulumi.all(inputs).apply((resolved) => resolved.join(""))));
   }
-  return new k8s.core.v1.Secret(
+  const stringData = Object.fromEntries([...values.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
+  const secret = new k8s.core.v1.Secret(
     `${name}-secret`,
-    {
-      metadata: { name: spec.name, namespace, labels: workloadLabels(spec.name, "secret") },
-      type: "Opaque",
-      stringData: Object.fromEntries([...values.entries()].sort(([a], [b]) => (a < b ? -1 : 1))),
-    },
+    { metadata: { name: spec.name, namespace, labels: workloadLabels(spec.name, "secret") }, type: "Opaque", stringData },
     { parent, dependsOn },
   );
+  // The same values, for a process that runs the workload outside the cluster (faf:develop).
+  return Object.assign(secret, { values: pulumi.secret(pulumi.all(stringData)) });
 }

@@ -10,6 +10,8 @@ import { infisicalStaticSecret, type SecretSource } from "../platform/secret-syn
 import { tracked } from "../platform/tracking";
 import type { WorkloadSpec } from "./spec";
 import { OAUTH_SERVER, oauthClientsJob, type OAuthClient } from "./oauth-clients";
+import type { DevelopTarget } from "../config/profile";
+import { developedWorkload } from "../laptop/develop";
 
 export interface RenderContext {
   environment: "prod" | "test" | "local";
@@ -28,6 +30,8 @@ export interface RenderContext {
   argoTracking?: boolean;
   /** Hydra's OAuth clients this workload creates and updates before it starts (oauth-clients.ts). */
   oauthClients?: readonly OAuthClient[];
+  /** The service runs on the developer's machine (`faf:develop`): no pods, traffic to this target. */
+  develop?: DevelopTarget;
 }
 
 /**
@@ -306,6 +310,8 @@ export function renderWorkload(spec: WorkloadSpec, context: RenderContext): Rend
     throw new Error(`${spec.name}: a workload without a controller cannot have ports or routes`);
   }
 
+  const result: RenderedWorkload = { namespace, setup, jobs, tasks, controller, exposure };
+  if (context.develop) return developedWorkload(spec, result, context.develop, context.callers, labels("server"));
   if (context.argoTracking) {
     const track = (r: Rendered): Rendered => ({ ...r, object: tracked(spec.name, r.object) });
     return {
@@ -317,7 +323,7 @@ export function renderWorkload(spec: WorkloadSpec, context: RenderContext): Rend
       exposure: exposure.map(track),
     };
   }
-  return { namespace, setup, jobs, tasks, controller, exposure };
+  return result;
 }
 
 /** Every object of a rendered workload, in creation order. */

@@ -27,6 +27,8 @@ export class Workload extends pulumi.ComponentResource {
   readonly objects: Readonly<Record<string, pulumi.CustomResource>>;
   /** The Deployment or StatefulSet; undefined for a jobs-only workload. */
   readonly controller: pulumi.CustomResource | undefined;
+  /** The Secret generated where no secret store is used (a laptop), undefined otherwise. */
+  readonly generatedSecret: (pulumi.CustomResource & { values: pulumi.Output<Record<string, string>> }) | undefined;
 
   constructor(name: string, args: WorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
     super(TYPE, name, {}, opts);
@@ -40,7 +42,8 @@ export class Workload extends pulumi.ComponentResource {
     const setup: pulumi.Resource[] = rendered.setup.map((r) => create(r.role, r.object, { dependsOn: after }));
     if (args.context.secretSource?.kind === "generated" && (args.spec.secrets?.keys.length ?? 0) > 0) {
       const tctx = templateContext(args.context.environment, args.context.baseDomain);
-      setup.push(createGeneratedSecret(this, name, args.spec, rendered.namespace, tctx, after, args.passwords));
+      this.generatedSecret = createGeneratedSecret(this, name, args.spec, rendered.namespace, tctx, after, args.passwords);
+      setup.push(this.generatedSecret);
     }
     const jobs = rendered.jobs.map((r) => {
       const deadline = Number((r.object.spec as { activeDeadlineSeconds?: number }).activeDeadlineSeconds ?? 600);

@@ -98,6 +98,8 @@ export function isolationPolicies(namespace: string, openInside = false): KubeOb
 export interface NamespacesArgs {
   /** Protect them from deletion: deleting a namespace deletes every claim and secret in it. */
   protect: boolean;
+  /** Only these (a laptop's selection); default every namespace. */
+  only?: readonly NamespaceKey[] | "all";
 }
 
 export class Namespaces extends pulumi.ComponentResource {
@@ -107,6 +109,7 @@ export class Namespaces extends pulumi.ComponentResource {
     super(TYPE, name, {}, opts);
     const byKey: Partial<Record<NamespaceKey, pulumi.CustomResource>> = {};
     for (const { key, object } of namespaceObjects()) {
+      if (args.only !== undefined && args.only !== "all" && !args.only.includes(key)) continue;
       const namespace = createObject(`${name}-${object.metadata.name}`, object, { parent: this, protect: args.protect });
       byKey[key] = namespace;
       if (!DEFAULT_DENY.includes(key)) continue;

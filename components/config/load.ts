@@ -3,6 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { SERVICE_NAMES } from "../apps/catalogue";
 import { parseSettings } from "./parse";
 import { buildProfile, type Profile } from "./profile";
+import { budgetProblem, selectionReport } from "../laptop/selection";
+import { developProblem } from "../laptop/develop";
 import { parseStackFileText, stackFileKeyProblems } from "./stack-file";
 
 /**
@@ -60,9 +62,23 @@ export function loadStack(): { profile: Profile; secrets: StackSecrets } {
   if (!result.ok) throw new SettingsError([result.message, ...misplaced.map((line) => `  - ${line}`)].join("\n"));
   if (misplaced.length > 0)
     throw new SettingsError(["Invalid stack file:", ...misplaced.map((line) => `  - ${line}`)].join("\n"));
+  const profile = buildProfile(result.settings);
+  const developProblems = Object.entries(profile.develop).map(([name, target]) => {
+    const spec = profile.services.workloads.find((s) => s.name === name);
+    if (!spec) {
+      return `faf:develop.${name}: ${name} is not in faf:services, so the cluster has no Service to send to your machine. Fix: add it to faf:services (pulumi config set --path 'faf:services[0]' ${name} --stack ${stack})`;
+    }
+    return developProblem(spec, target);
+  });
+  const problems = developProblems.filter((p): p is string => p !== undefined);
+  if (problems.length > 0) {
+    throw new SettingsError([`Invalid settings in Pulumi.${stack}.yaml:`, ...problems.map((p) => `  - ${p}.`)].join("\n"));
+  }
+  const tooBig = budgetProblem(selectionReport(profile), `Pulumi.${stack}.yaml`, stack);
+  if (tooBig) throw new SettingsError(tooBig);
   const config = new pulumi.Config("faf");
   return {
-    profile: buildProfile(result.settings),
+    profile,
     secrets: {
       sshPrivateKey: result.settings.sshPrivateKey === undefined ? undefined : config.requireSecret("sshPrivateKey"),
       infisical:

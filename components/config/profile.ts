@@ -1,5 +1,5 @@
 import { resolveServices, type ServiceSelection } from "../apps/catalogue";
-import { monitoringEnabled, type Environment, type Settings } from "./schema";
+import { developHostFor, monitoringEnabled, type Environment, type Settings } from "./schema";
 import type { Sources } from "./sources";
 
 export type HostSettings = NonNullable<Settings["host"]>;
@@ -16,6 +16,8 @@ export interface Profile {
   /** How the program reaches its cluster: an existing kube context, or a host it provisions. */
   cluster: { kind: "context"; context: string; kubeconfig?: string } | { kind: "host"; host: HostSettings };
   services: ServiceSelection;
+  /** `all`, or the names the stack file asks for (before dependencies are added). */
+  requested: "all" | readonly string[];
   /** Replica counts set in the stack file, by service. */
   replicaOverrides: Readonly<Record<string, number>>;
   ingress: {
@@ -45,6 +47,23 @@ export interface Profile {
   imagePullPolicy: "IfNotPresent";
   /** Protect data-bearing objects from deletion and replacement (real data lives there). */
   protectData: boolean;
+  /** What a laptop gives the cluster; the selection's requests must fit (local only). */
+  budget: Settings["budget"];
+  /** Services run as processes on the developer's machine, each with its host and ports (local only). */
+  develop: Readonly<Record<string, DevelopTarget>>;
+  /** Locally built images that replace the pinned ones, by service (local only). */
+  images: Readonly<Record<string, string>>;
+  /** Seed test accounts, OAuth clients and content after the migrations (local only). */
+  seed: boolean;
+}
+
+/** Where a developed service's traffic goes: the developer's machine as pods reach it. */
+export interface DevelopTarget {
+  host: string;
+  /** The process's port for the first exposed port. */
+  port: number;
+  /** Ports for other exposed ports, by name. */
+  ports: Readonly<Record<string, number>>;
 }
 
 export interface MonitoringProfile {
@@ -65,7 +84,8 @@ export function buildProfile(settings: Settings): Profile {
     cluster: settings.host
       ? { kind: "host", host: settings.host }
       : { kind: "context", context: settings.kubernetes?.context ?? "", kubeconfig: settings.kubernetes?.kubeconfig },
-    services: resolveServices(settings.services),
+    services: withImages(resolveServices(settings.services), settings.images ?? {}),
+    requested: settings.services,
     replicaOverrides: settings.replicas ?? {},
     ingress: ingressFor(settings.tls),
     imagePullPolicy: "IfNotPresent",
@@ -89,6 +109,15 @@ export function buildProfile(settings: Settings): Profile {
           hostMetrics: settings.host !== undefined,
         }
       : undefined,
+    budget: settings.budget,
+    develop: Object.fromEntries(
+      Object.entries(settings.develop ?? {}).map(([name, entry]) => [
+        name,
+        { host: entry.host ?? developHostFor(settings.kubernetes?.context) ?? "", port: entry.port, ports: entry.ports ?? {} },
+      ]),
+    ),
+    images: settings.images ?? {},
+    seed: settings.seed === true,
   };
 }
 
@@ -103,4 +132,17 @@ function ingressFor(tls: Settings["tls"]): Profile["ingress"] {
       // No public certificate (a laptop): serve plain HTTP too, so curl and browsers just work.
       return { entryPoints: ["web", "websecure"], tls: undefined };
   }
+}
+
+/** The selection with locally built images in place of the pinned ones (`faf:images`). */
+function withImages(selection: ServiceSelection, images: Readonly<Record<string, string>>): ServiceSelection {
+  return {
+    ...selection,
+    workloads: selection.workloads.map((spec) => {
+      const reference = images[spec.name];
+      if (reference === undefined) return spec;
+      const colon = reference.lastIndexOf(":");
+      return { ...spec, image: { repository: reference.slice(0, colon), tag: reference.slice(colon + 1) } };
+    }),
+  };
 }

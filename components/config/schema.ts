@@ -23,6 +23,46 @@ const absolutePath = checked("an absolute path", dataPathProblem);
 const datasetName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]*(\/[A-Za-z0-9][A-Za-z0-9_.:-]*)*$/, {
   message: "expected a dataset path such as faf/data",
 });
+
+/** Kubernetes CPU: cores (`4`, `0.5`) or millicores (`500m`). */
+const cpuQuantity = z.string().regex(/^(\d+(\.\d+)?|\d+m)$/, { message: 'expected CPU cores such as "4" or "500m"' });
+/** Kubernetes memory in binary units (`8Gi`, `512Mi`). */
+const memoryQuantity = z.string().regex(/^\d+(Ki|Mi|Gi|Ti)$/, { message: 'expected memory such as "8Gi" or "512Mi"' });
+const port = z.number().int().min(1).max(65535);
+const ipv4 = z.string().regex(/^((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)$/, {
+  message: "expected an IPv4 address such as 172.18.0.1",
+});
+/** `repository:tag` (`faf-java-api:dev`, `localhost:5000/faf-java-api:dev`), never `latest`. */
+const imageReference = z
+  .string()
+  .regex(/^[a-z0-9]([a-z0-9._/:-]*[a-z0-9])?:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, {
+    message: "expected repository:tag such as faf-java-api:dev",
+  })
+  .refine((ref) => !ref.endsWith(":latest"), { message: "latest is pulled again on every start; tag your build (dev)" });
+
+/**
+ * The address pods reach the developer's machine at, by the kube context's tool, where the tool
+ * has a usual one (docs/laptop.md says how to check it): the Docker network gateway of k3d and
+ * kind (the first network Docker creates after its default bridge), minikube's
+ * `host.minikube.internal` with the docker driver, Docker Desktop's `host.docker.internal`.
+ */
+export function developHostFor(context: string | undefined): string | undefined {
+  if (context === undefined) return undefined;
+  if (context.startsWith("k3d-") || context.startsWith("kind-")) return "172.18.0.1";
+  if (context === "minikube") return "192.168.49.1";
+  if (context === "docker-desktop") return "192.168.65.254";
+  return undefined;
+}
+
+/** Settings that only make sense on a developer's own cluster, and why prod and test refuse them. */
+export const LAPTOP_ONLY_SETTINGS = ["budget", "develop", "images", "seed"] as const;
+const LAPTOP_ONLY_WHY: Record<(typeof LAPTOP_ONLY_SETTINGS)[number], string> = {
+  budget: "FAF's hosts size their services for production",
+  develop: "a service sent to a developer's machine would take real traffic there",
+  images: "prod and test run the pinned, reviewed images",
+  seed: "test accounts with known passwords must never exist on a real server",
+};
+
 /** Five cron fields (minute hour day-of-month month day-of-week), such as `30 3 * * *`, each in range. */
 const cronSchedule = checked("a cron schedule", cronProblem);
 
@@ -226,8 +266,41 @@ export function settingsSchema(serviceNames: readonly string[]) {
       sources: sourcesSchema,
       /** Per-service replica counts that override the workload's own (for example 0 to park one). */
       replicas: z.record(serviceName, z.number().int().min(0).max(10)).optional(),
+      /** A laptop's room: the selection's CPU and memory requests must fit (docs/laptop.md). Local only. */
+      budget: z.strictObject({ cpu: cpuQuantity, memory: memoryQuantity }).optional(),
+      /**
+       * Services that run as a process on the developer's machine: their Service sends traffic to
+       * `host:port` instead of pods, and `pulumi up` writes the process's environment. Local only.
+       */
+      develop: z
+        .record(
+          serviceName,
+          z.strictObject({
+            /** The port the process listens on for the service's first exposed port. */
+            port,
+            /** Ports for its other exposed ports, by port name. @default each port's own number */
+            ports: z.record(z.string(), port).optional(),
+            /** The address pods reach the developer's machine at. @default by the kube context (docs/laptop.md) */
+            host: ipv4.optional(),
+          }),
+        )
+        .optional(),
+      /** Locally built images that replace the pinned ones, `repository:tag` by service. Local only. */
+      images: z.record(serviceName, imageReference).optional(),
+      /** Test accounts, OAuth clients, maps, mods and featured mods after the migrations. Local only. */
+      seed: z.boolean().optional(),
     })
     .superRefine((settings, ctx) => {
+      if (settings.environment !== "local") {
+        for (const key of LAPTOP_ONLY_SETTINGS) {
+          if (settings[key] === undefined || settings[key] === false) continue;
+          ctx.addIssue({
+            code: "custom",
+            path: [key],
+            message: `only for a laptop stack (faf:environment local), never ${settings.environment}: ${LAPTOP_ONLY_WHY[key]}; remove it`,
+          });
+        }
+      }
       if (settings.environment !== "local" && settings.hostName === undefined) {
         ctx.addIssue({
           code: "custom",
@@ -266,6 +339,27 @@ export function settingsSchema(serviceNames: readonly string[]) {
         });
       }
       monitoringIssues(settings).forEach((issue) => ctx.addIssue(issue));
+      for (const [name, entry] of Object.entries(settings.develop ?? {})) {
+        if (
+          entry.host === undefined &&
+          settings.environment === "local" &&
+          developHostFor(settings.kubernetes?.context) === undefined
+        ) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["develop", name, "host"],
+            message: `the kube context "${settings.kubernetes?.context ?? ""}" is none of k3d-*, kind-*, minikube, docker-desktop, so the address pods reach your machine at is unknown`,
+            params: { missing: true },
+          });
+        }
+        if (settings.images?.[name] !== undefined) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["images", name],
+            message: "the service runs on your machine (faf:develop), so no image of it runs; keep one of the two",
+          });
+        }
+      }
       const nodes = settings.host?.nodes ?? [];
       const servers = nodes.filter((node) => node.role === "server");
       nodes.forEach((node, index) => {
@@ -381,6 +475,11 @@ export const SETTING_HINTS: Record<string, string> = {
   "kubernetes.kubeconfig": "the path of a kubeconfig file",
   services: 'all, or a list of service names such as ["faf-api"]',
   replicas: "a map of service name to replica count, such as {faf-api: 1}",
+  budget: '{cpu: "4", memory: "8Gi"}: what your laptop gives the cluster',
+  develop: "a map of service name to {port, host?}, such as {faf-api: {port: 8010}}",
+  "develop.host": "the IPv4 address pods reach your machine at (docs/laptop.md: finding the host address)",
+  images: "a map of service name to a local image, such as {faf-api: faf-java-api:dev}",
+  seed: "true or false",
   "host.dataPath": "an absolute directory such as /opt/faf/data",
   "host.nixosConfig": "the absolute path of the NixOS configuration file, such as /etc/nixos/configuration.nix",
   "host.containerStorage.zvol": "a zvol path below the pool outside the data datasets, such as nixos/rancher",

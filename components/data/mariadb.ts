@@ -28,6 +28,11 @@ export const ROOT_PASSWORD_KEY = "MARIADB_ROOT_PASSWORD";
 const REF = { name: NAME, namespace: NAMESPACE };
 /** The operator's webhook port (controller-runtime default), admitted from the API server. */
 export const MARIADB_WEBHOOK_PORT = 9443;
+/** The server's resources on FAF's host and on a laptop (the laptop budget counts the latter). */
+export const MARIADB_RESOURCES = {
+  production: { requests: { cpu: "2", memory: "18Gi" }, limits: { memory: "24Gi" } },
+  laptop: { requests: { cpu: "100m", memory: "512Mi" }, limits: { memory: "1Gi" } },
+};
 
 /**
  * FAF's server settings (gitops-stack `mysqld-custom.cnf`), with the buffer pool sized for the
@@ -92,11 +97,7 @@ export function mariadbServer(context: DataContext, binlog: boolean): KubeObject
       updateStrategy: { type: "RollingUpdate", autoUpdateDataPlane: false },
       myCnf: myCnf(context.environment, binlog),
       timeZone: "UTC",
-      resources: sized(
-        context.environment,
-        { requests: { cpu: "2", memory: "18Gi" }, limits: { memory: "24Gi" } },
-        { requests: { cpu: "100m", memory: "512Mi" }, limits: { memory: "1Gi" } },
-      ),
+      resources: sized(context.environment, MARIADB_RESOURCES.production, MARIADB_RESOURCES.laptop),
       // The official image's mysql user owns FAF's existing data directory.
       podSecurityContext: {
         runAsUser: 999,

@@ -18,6 +18,11 @@ import { objectName, type BrokerExchange, type BrokerUser, type DataPlan } from 
 
 const TYPE = "faf:data:RabbitMQ";
 export const RABBITMQ_API = "rabbitmq.com/v1beta1";
+/** The broker's resources on FAF's host and on a laptop (the laptop budget counts the latter). */
+export const RABBITMQ_RESOURCES = {
+  production: { requests: { cpu: "500m", memory: "1Gi" }, limits: { memory: "2Gi" } },
+  laptop: { requests: { cpu: "100m", memory: "512Mi" }, limits: { memory: "1Gi" } },
+};
 /** The official image at the version the cluster operator v2.22 deploys by default; never Bitnami. */
 export const RABBITMQ_IMAGE = "docker.io/library/rabbitmq:4.3.4-management";
 /** Where the operators' release manifests install themselves. */
@@ -48,11 +53,7 @@ export function rabbitmqCluster(context: DataContext): KubeObject {
       image: RABBITMQ_IMAGE,
       // The claim `persistence-rabbitmq-server-0` exists first, bound to the `rabbitmq` volume.
       persistence: { storageClassName: STORAGE_CLASS, storage: VOLUMES.rabbitmq.size },
-      resources: sized(
-        context.environment,
-        { requests: { cpu: "500m", memory: "1Gi" }, limits: { memory: "2Gi" } },
-        { requests: { cpu: "100m", memory: "512Mi" }, limits: { memory: "1Gi" } },
-      ),
+      resources: sized(context.environment, RABBITMQ_RESOURCES.production, RABBITMQ_RESOURCES.laptop),
       rabbitmq: { additionalPlugins: ["rabbitmq_management", "rabbitmq_prometheus"] },
       service: { type: "ClusterIP" },
       terminationGracePeriodSeconds: 120,

@@ -27,6 +27,7 @@ const CORE_CLASSES: Record<string, ObjectClass> = {
   "batch/v1/CronJob": k8s.batch.v1.CronJob,
   "policy/v1/PodDisruptionBudget": k8s.policy.v1.PodDisruptionBudget,
   "networking.k8s.io/v1/NetworkPolicy": k8s.networking.v1.NetworkPolicy,
+  "discovery.k8s.io/v1/EndpointSlice": k8s.discovery.v1.EndpointSlice,
 };
 
 /** Creates the Pulumi resource for a rendered object. */

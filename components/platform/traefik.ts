@@ -28,6 +28,10 @@ export const CLOUDFLARE_IPV4 = [
   "131.0.72.0/22",
 ];
 /** Proxies that may speak PROXY protocol to the entry points (FAF: the internal network and its TCP relay). */
+/** Raw TCP entry points and the port each listens on, inside the pod and on the node. */
+export const TCP_ENTRY_POINTS: Record<string, number> = { "replay-stream": 15000 };
+/** Traefik's pod resources (the laptop budget counts them). */
+export const TRAEFIK_RESOURCES = { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "512Mi" } };
 export const PROXY_PROTOCOL_WEB = ["10.0.0.0/8"];
 export const PROXY_PROTOCOL_REPLAY = ["10.0.0.0/8", "167.235.217.62/32"];
 
@@ -74,8 +78,8 @@ export function traefikValues(input: TraefikInput): Record<string, unknown> {
           : {}),
       },
       "replay-stream": {
-        port: 15000,
-        exposedPort: 15000,
+        port: TCP_ENTRY_POINTS["replay-stream"],
+        exposedPort: TCP_ENTRY_POINTS["replay-stream"],
         protocol: "TCP",
         expose: { default: true },
         ...(cloudflare ? { proxyProtocol: { trustedIPs: PROXY_PROTOCOL_REPLAY } } : {}),
@@ -110,7 +114,7 @@ export function traefikValues(input: TraefikInput): Record<string, unknown> {
     // Chart 41 renamed logs.general/logs.access to log/accessLog (its schema rejects the old keys).
     log: { level: "INFO" },
     accessLog: { enabled: local },
-    resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "512Mi" } },
+    resources: TRAEFIK_RESOURCES,
     podSecurityContext: {
       runAsNonRoot: true,
       runAsUser: 65532,
