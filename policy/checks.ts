@@ -1,3 +1,4 @@
+import { reasonedBranchImages } from "../components/apps/catalogue";
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-call --
    the checks read Kubernetes objects of every kind as untyped JSON, and guard each read. */
 /**
@@ -72,6 +73,7 @@ const SENSITIVE_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|PRIVATE|API_?KEY/i;
 /** Names that only look like credentials, each with the reason. */
 export const NOT_SECRETS: Record<string, string> = {
   STRATEGIES_ACCESS_TOKEN: "Hydra's token format (jwt), not a token",
+  TOKEN_LIFESPAN: "how long the website's login token lives (a duration), not a token",
   HYDRA_TOKEN_ISSUER: "the issuer URL tokens must name, not a token",
   IRC_TOKEN_TTL: "how long an IRC token lives, in seconds",
   PASSWORD_RESET_URL: "the website's password reset page",
@@ -120,12 +122,17 @@ function violation(policy: string, resource: CheckedResource, message: string): 
   return { policy, resource: resource.name, ...(resource.urn ? { urn: resource.urn } : {}), message };
 }
 
+/** Branch builds the catalogue runs on purpose, each with its reason in its data file. */
+const REASONED_BRANCH_IMAGES = reasonedBranchImages();
+
 export const pinnedImages: Check = {
   name: "pinned-images",
-  description: "Every container image names a release tag (or a digest), never latest or a branch.",
+  description:
+    "Every container image names a release tag (or a digest), never latest or a branch, except a branch build the catalogue gives a reason for.",
   check: (resources) =>
     pods(resources).flatMap(({ resource, object, spec }) =>
       containers(spec)
+        .filter((c) => typeof c.image !== "string" || !REASONED_BRANCH_IMAGES.has(c.image))
         .filter((c) => typeof c.image !== "string" || !PINNED_IMAGE.test(c.image) || FLOATING_TAGS.test(c.image))
         .map((c) =>
           violation(

@@ -117,3 +117,17 @@ export function callersOf(workloads: readonly WorkloadSpec[]): Map<string, Workl
   }
   return callers;
 }
+
+/**
+ * The images the catalogue runs from a branch build on purpose (`Image.branchTagReason`, each
+ * reasoned in its data file): the only ones allowed an unpinned tag in a render.
+ */
+export function reasonedBranchImages(catalogue: readonly WorkloadSpec[] = CATALOGUE): Set<string> {
+  return new Set(
+    catalogue.flatMap((spec) =>
+      spec.image.branchTagReason === undefined
+        ? []
+        : [spec.image.tag, ...Object.values(spec.image.tagFor ?? {})].map((tag) => `${spec.image.repository}:${tag}`),
+    ),
+  );
+}

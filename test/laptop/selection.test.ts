@@ -166,10 +166,10 @@ describe("the laptop budget", () => {
   });
 
   it("passes a selection that fits, and any selection when no budget is set", () => {
-    expect(budgetProblem(selectionReport(profileOf({ "faf:budget": '{"cpu":"4","memory":"8Gi"}' })), "P", "s")).toBeUndefined();
+    expect(budgetProblem(selectionReport(profileOf({ "faf:budget": '{"cpu":"4","memory":"12Gi"}' })), "P", "s")).toBeUndefined();
     expect(budgetProblem(selectionReport(profileOf({})), "P", "s")).toBeUndefined();
-    expect(budgetProblem(selectionReport(profileOf({ "faf:budget": '{"cpu":"500m","memory":"8Gi"}' })), "P", "s")).toMatch(
-      /CPU 3500m > 500m/,
+    expect(budgetProblem(selectionReport(profileOf({ "faf:budget": '{"cpu":"500m","memory":"12Gi"}' })), "P", "s")).toMatch(
+      /CPU 3860m > 500m/,
     );
   });
 

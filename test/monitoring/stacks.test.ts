@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { parse } from "yaml";
 import { CATALOGUE } from "../../components/apps/catalogue";
 import { portNamed } from "../../components/apps/pod";
-import { NAMESPACES, SCRAPER_PEER } from "../../components/lib/names";
+import { NAMESPACES, SCRAPER_PEER, workloadNamespace } from "../../components/lib/names";
 import { CHARTS } from "../../components/platform/charts";
 import { MONITORING_VOLUMES, RELEASES } from "../../components/monitoring/values";
 import { ROOT, runRender } from "../support/cli";
@@ -66,7 +66,7 @@ describe("prod monitoring", () => {
     const scraper = policy(NAMESPACES.ops, "monitoring-scraper");
     for (const spec of withMetrics) {
       const port = portNamed(spec.ports ?? [], spec.metrics!.port, spec.name).port;
-      const own = policy(NAMESPACES.apps, spec.name);
+      const own = policy(workloadNamespace(spec), spec.name);
       const admitting = own.spec.ingress.filter((rule: any) => rule.ports.some((p: any) => p.port === port));
       expect(
         admitting.some((rule: any) => JSON.stringify(rule.from) === JSON.stringify([SCRAPER_PEER])),
@@ -75,7 +75,7 @@ describe("prod monitoring", () => {
       expect(scraper.spec.egress, spec.name).toContainEqual({
         to: [
           {
-            namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": NAMESPACES.apps } },
+            namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": workloadNamespace(spec) } },
             podSelector: { matchLabels: { "app.kubernetes.io/name": spec.name } },
           },
         ],

@@ -1,7 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { CATALOGUE } from "../../components/apps/catalogue";
 import { ROOT } from "./cli";
 
 /** Every stack file in the project. */
@@ -39,16 +38,4 @@ export function readResources(dir: string): ResourceEntry[] {
   return JSON.parse(readFileSync(join(dir, "resources.json"), "utf8")) as ResourceEntry[];
 }
 
-/**
- * The images the catalogue runs from a branch build on purpose (`Image.branchTagReason`, each
- * reasoned in its data file): the only ones allowed an unpinned tag in a render.
- */
-export function reasonedBranchImages(): Set<string> {
-  return new Set(
-    CATALOGUE.flatMap((spec) =>
-      spec.image.branchTagReason === undefined
-        ? []
-        : [spec.image.tag, ...Object.values(spec.image.tagFor ?? {})].map((tag) => `${spec.image.repository}:${tag}`),
-    ),
-  );
-}
+export { reasonedBranchImages } from "../../components/apps/catalogue";
