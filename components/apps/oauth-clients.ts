@@ -1,3 +1,4 @@
+import { restrictedJobContainerSecurity } from "../lib/kube";
 import { contentHash } from "../lib/hash";
 import type { KubeObject } from "../lib/kube";
 import { fillTemplates, type TemplateContext } from "../lib/template";
@@ -335,13 +336,7 @@ export function oauthClientsJob(inputs: ClientsJobInputs): KubeObject {
           command: ["sh", "-c", reconcileScript(inputs.clients, inputs.context)],
           env,
           resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { memory: "64Mi" } },
-          securityContext: {
-            allowPrivilegeEscalation: false,
-            privileged: false,
-            runAsNonRoot: true,
-            readOnlyRootFilesystem: true,
-            capabilities: { drop: ["ALL"] },
-          },
+          securityContext: restrictedJobContainerSecurity(),
         },
       ],
     },

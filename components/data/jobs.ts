@@ -1,3 +1,4 @@
+import { restrictedJobContainerSecurity } from "../lib/kube";
 import { claimName, type VolumeKey } from "../cluster/storage-table";
 import { contentHash } from "../lib/hash";
 import type { KubeObject } from "../lib/kube";
@@ -67,13 +68,7 @@ function pod(job: DataJob) {
             ),
           ],
           resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "1Gi" } },
-          securityContext: {
-            allowPrivilegeEscalation: false,
-            privileged: false,
-            runAsNonRoot: true,
-            readOnlyRootFilesystem: true,
-            capabilities: { drop: ["ALL"] },
-          },
+          securityContext: restrictedJobContainerSecurity(),
           volumeMounts: [
             { name: "tmp", mountPath: "/tmp" },
             ...(job.backups ? [{ name: "backups", mountPath: BACKUPS_MOUNT }] : []),

@@ -1,3 +1,4 @@
+import { restrictedJobContainerSecurity } from "../lib/kube";
 import { contentHash } from "../lib/hash";
 import type { KubeObject } from "../lib/kube";
 import { platformLabels } from "../lib/labels";
@@ -164,13 +165,7 @@ function seedJob(role: string, namespace: string, image: string, script: string,
           command: ["sh", "-c", `set -eu\n${script}`],
           env: [{ name: "HOME", value: "/tmp" }, ...env],
           resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "256Mi" } },
-          securityContext: {
-            allowPrivilegeEscalation: false,
-            privileged: false,
-            runAsNonRoot: true,
-            readOnlyRootFilesystem: true,
-            capabilities: { drop: ["ALL"] },
-          },
+          securityContext: restrictedJobContainerSecurity(),
           volumeMounts: [
             { name: "tmp", mountPath: "/tmp" },
             ...(configMap ? [{ name: "seed", mountPath: "/seed", readOnly: true }] : []),

@@ -27,3 +27,17 @@ export function isCoreApiVersion(apiVersion: string): boolean {
   const group = apiGroup(apiVersion);
   return !group.includes(".") || group.endsWith(".k8s.io");
 }
+
+/**
+ * The securityContext of a one-shot job container under the restricted Pod Security level:
+ * no privilege, no capabilities, a read-only root filesystem. A fresh object per container.
+ */
+export function restrictedJobContainerSecurity() {
+  return {
+    allowPrivilegeEscalation: false,
+    privileged: false,
+    runAsNonRoot: true,
+    readOnlyRootFilesystem: true,
+    capabilities: { drop: ["ALL"] },
+  };
+}
