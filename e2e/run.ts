@@ -121,9 +121,7 @@ async function run(
     }
     const installed = await pulumi(["plugin", "ls", "--json"], "plugin ls");
     const have = (JSON.parse(installed) as { name: string; version: string }[]).map((p) => `${p.name}@${p.version}`);
-    const lacking = requiredPlugins()
-      .filter((p) => p.name !== "command") // only the prod-like stack runs host commands
-      .filter((p) => !have.includes(`${p.name}@${p.version}`));
+    const lacking = requiredPlugins().filter((p) => !have.includes(`${p.name}@${p.version}`));
     if (lacking.length > 0) {
       throw new E2eError(
         `the program needs plugins the toolchain does not provide: ${lacking.map((p) => `${p.name} ${p.version}`).join(", ")} ` +
