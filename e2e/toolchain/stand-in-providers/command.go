@@ -152,7 +152,8 @@ func (s *commandServer) Check(_ context.Context, req *pulumirpc.CheckRequest) (*
 	}
 	news = inputsOf(t, news)
 	if t == remoteCommand {
-		if c, ok := news["connection"]; ok {
+		// An unknown connection (a preview) stays as it is: it is checked when it is known.
+		if c, ok := news["connection"]; ok && plain(c).IsObject() {
 			news["connection"] = presource.MakeSecret(withConnectionDefaults(c))
 		}
 	}

@@ -279,5 +279,11 @@ func dial(ctx context.Context, c *connection, status func(string)) (*ssh.Client,
 		proxy.Close()
 		return nil, fmt.Errorf("proxy: %w", err)
 	}
-	return ssh.NewClient(sshConn, chans, reqs), nil
+	client := ssh.NewClient(sshConn, chans, reqs)
+	// The bastion's connection ends with the one through it.
+	go func() {
+		_ = client.Wait()
+		proxy.Close()
+	}()
+	return client, nil
 }

@@ -11,10 +11,12 @@ import (
 	"crypto/rand"
 	"encoding/pem"
 	"errors"
+	"io"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -114,8 +116,12 @@ func (s *testSSHServer) serve(conn net.Conn, config *ssh.ServerConfig, acceptEnv
 	defer sc.Close()
 	go ssh.DiscardRequests(reqs)
 	for nc := range chans {
+		if nc.ChannelType() == "direct-tcpip" {
+			s.forward(nc)
+			continue
+		}
 		if nc.ChannelType() != "session" {
-			_ = nc.Reject(ssh.UnknownChannelType, "sessions only")
+			_ = nc.Reject(ssh.UnknownChannelType, "sessions and forwarding only")
 			continue
 		}
 		ch, requests, err := nc.Accept()
@@ -128,6 +134,34 @@ func (s *testSSHServer) serve(conn net.Conn, config *ssh.ServerConfig, acceptEnv
 			s.session(ch, requests, acceptEnv)
 		}()
 	}
+}
+
+// forward serves a bastion's direct-tcpip channel: a TCP connection to the requested address.
+func (s *testSSHServer) forward(nc ssh.NewChannel) {
+	var target struct {
+		Host     string
+		Port     uint32
+		FromHost string
+		FromPort uint32
+	}
+	if err := ssh.Unmarshal(nc.ExtraData(), &target); err != nil {
+		_ = nc.Reject(ssh.ConnectionFailed, err.Error())
+		return
+	}
+	conn, err := net.Dial("tcp", net.JoinHostPort(target.Host, strconv.Itoa(int(target.Port))))
+	if err != nil {
+		_ = nc.Reject(ssh.ConnectionFailed, err.Error())
+		return
+	}
+	ch, requests, err := nc.Accept()
+	if err != nil {
+		conn.Close()
+		return
+	}
+	go ssh.DiscardRequests(requests)
+	s.wg.Add(2)
+	go func() { defer s.wg.Done(); _, _ = io.Copy(ch, conn); ch.Close() }()
+	go func() { defer s.wg.Done(); _, _ = io.Copy(conn, ch); conn.Close() }()
 }
 
 func (s *testSSHServer) session(ch ssh.Channel, requests <-chan *ssh.Request, acceptEnv []string) {
@@ -402,6 +436,30 @@ func TestRemoteCreateChecksTheHostKeyWhenGivenAndCountsDialErrors(t *testing.T) 
 	out, err := create(p, remoteURN, props{"connection": presource.NewObjectProperty(conn), "create": str("echo ok")}, false)
 	must(t, err)
 	wantString(t, out, "stdout", "ok")
+}
+
+func TestRemoteCreateReachesTheHostThroughABastion(t *testing.T) {
+	bastion := startSSHServer(t)
+	host := startSSHServer(t)
+	p := newCommandServer("1.2.1", &recordedLogs{})
+	conn := plain(host.connection()).ObjectValue().Copy()
+	conn["proxy"] = bastion.connection()
+	in := check(t, p, remoteURN, props{"connection": presource.NewObjectProperty(conn), "create": str("echo behind the bastion")})
+	proxy := plain(plain(in["connection"]).ObjectValue()["proxy"]).ObjectValue()
+	if proxy["dialErrorLimit"].NumberValue() != 10 {
+		t.Fatalf("the proxy's defaults: %v", proxy)
+	}
+	out, err := create(p, remoteURN, in, false)
+	must(t, err)
+	wantString(t, out, "stdout", "behind the bastion")
+
+	// A bastion that refuses the key: the error says it was the proxy.
+	bad := plain(bastion.connection()).ObjectValue().Copy()
+	bad["privateKey"] = secret(host.clientKey)
+	bad["dialErrorLimit"] = presource.NewNumberProperty(0)
+	conn["proxy"] = presource.NewObjectProperty(bad)
+	_, err = create(p, remoteURN, props{"connection": presource.NewObjectProperty(conn), "create": str("true")}, false)
+	wantError(t, err, "proxy:", "unable to authenticate")
 }
 
 func TestRemoteCreateAuthenticatesWithAPassword(t *testing.T) {
