@@ -71,6 +71,10 @@ build_component() {
       ;;
   esac
   go mod tidy
+  # Our own Go code (the language host, the stand-in providers) is tested before it is built.
+  if compgen -G "*_test.go" >/dev/null; then
+    go test -count=1 .
+  fi
   case "$name" in
     etcd)
       go build -trimpath -o "$out.partial/bin/etcd" .
