@@ -6,8 +6,9 @@
 #   build.sh [NAME...]          build what is missing (about an hour on two cores when cold);
 #                               with names, only those components
 #   build.sh --check [NAME...]  build nothing; print NAME=DIR per component, exit 1 if one is missing
-#   build.sh --test [NAME...]   run the Go tests of the components that have them (the stand-in
-#                               providers; no Pulumi CLI needed), in a temporary copy, cached or not
+#   build.sh --test [NAME...]   run the Go tests of the components that have them (the language
+#                               host, the stand-in providers; no Pulumi CLI needed) in a temporary
+#                               copy, built or not; a build runs them too before it builds
 #
 # FAF_E2E_CACHE overrides the cache root (default ${XDG_CACHE_HOME:-$HOME/.cache}/faf-e2e).
 set -euo pipefail
@@ -99,8 +100,6 @@ build_component() {
       go build -trimpath -ldflags "-X main.version=$PULUMI_VERSION" -o "$out.partial/bin/pulumi-language-nodejs" .
       ;;
     stand-in-providers)
-      # Our own code: its tests (an in-process SSH server, /bin/sh) pass before it is built.
-      go test -count=1 .
       go build -trimpath \
         -ldflags "-X main.randomVersion=$RANDOM_PLUGIN_VERSION -X main.tlsVersion=$TLS_PLUGIN_VERSION -X main.commandVersion=$COMMAND_PLUGIN_VERSION" \
         -o "$out.partial/bin/pulumi-resource-random" .
