@@ -123,6 +123,8 @@ async function run(
     // then only transpiles. FAF_E2E_TYPECHECK=1 has every preview and up type-check, as Pulumi.yaml asks.
     ...(process.env.FAF_E2E_TYPECHECK === "1" ? {} : { PULUMI_NODEJS_TRANSPILE_ONLY: "true" }),
   };
+  // The prod-like stack signs with its configured key (faf:sshPrivateKey), never a developer's agent.
+  delete env.SSH_AUTH_SOCK;
   fs.mkdirSync(path.join(tmp, "state"));
   if (dirs) {
     // Our CLI and language host first on PATH; plugins only from the toolchain.
