@@ -55,17 +55,26 @@ export function conditionStage(apiVersion: string, kind: string, condition: stri
   };
 }
 
+/** One API group's stage files, with the resources (plural and apiVersion, index by index) they name. */
+export interface CustomResourceStages {
+  group: string;
+  plurals: string[];
+  apiVersions: string[];
+  files: string[];
+}
+
 /** Writes one stage file per awaited kind into `dir`, grouped by API group with the CRD plurals they need. */
-export function writeCustomResourceStages(dir: string): { group: string; plurals: string[]; files: string[] }[] {
+export function writeCustomResourceStages(dir: string): CustomResourceStages[] {
   fs.mkdirSync(dir, { recursive: true });
-  const groups = new Map<string, { group: string; plurals: string[]; files: string[] }>();
+  const groups = new Map<string, CustomResourceStages>();
   for (const { apiVersion, kind, condition } of AWAITED_CUSTOM_RESOURCES) {
     const stage = conditionStage(apiVersion, kind, condition);
     const file = path.join(dir, `${(stage.metadata as { name: string }).name}.yaml`);
     fs.writeFileSync(file, stringify(stage));
     const group = apiVersion.split("/")[0]!;
-    const entry = groups.get(group) ?? { group, plurals: [], files: [] };
+    const entry = groups.get(group) ?? { group, plurals: [], apiVersions: [], files: [] };
     entry.plurals.push(plural(kind));
+    entry.apiVersions.push(apiVersion);
     entry.files.push(file);
     groups.set(group, entry);
   }

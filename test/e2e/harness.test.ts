@@ -132,10 +132,13 @@ describe("the throwaway cluster", () => {
     expect(stage.spec.next.statusTemplate).toContain("- type: AllReplicasReady");
   });
 
-  it("groups the custom resource stages by API group, with the CRDs each group's kwok waits for", () => {
+  it("groups the custom resource stages by API group, with the resources discovery must list before each group's kwok starts", () => {
     const groups = writeCustomResourceStages(path.join(tmp, "stages"));
     expect(groups.map((g) => g.group)).toEqual(["k8s.mariadb.com", "rabbitmq.com"]);
     expect(groups[0]!.plurals).toEqual(["mariadbs", "databases", "users", "grants"]);
+    // kwok resolves a stage's resource through discovery (/apis/<group>/<version>), not the CRD.
+    expect(groups[0]!.apiVersions).toEqual(Array(4).fill("k8s.mariadb.com/v1alpha1"));
+    expect(groups[1]!.apiVersions[0]).toBe("rabbitmq.com/v1beta1");
     expect(groups.flatMap((g) => g.files).every((f) => fs.readFileSync(f, "utf8").includes("kind: Stage"))).toBe(true);
   });
 
