@@ -1,7 +1,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import { claimName } from "../cluster/storage-table";
 import { STORAGE_NODE_LABEL } from "../host/nix";
-import type { Image, JobSpec, PortSpec, ProbeSpec, ResourcesSpec, WorkloadSpec } from "./spec";
+import type { Image, InitStepSpec, JobSpec, PortSpec, ProbeSpec, ResourcesSpec, WorkloadSpec } from "./spec";
 
 type PodSpec = k8s.types.input.core.v1.PodSpec;
 type Container = k8s.types.input.core.v1.Container;
@@ -90,8 +90,11 @@ export function fileKey(path: string): string {
   return path.replace(/^\/+/, "").replace(/[^-._a-zA-Z0-9]/g, "_");
 }
 
-/** The pod template shared by the workload's controller and its jobs. */
-export function podSpec(inputs: PodInputs, container: Container, restartPolicy?: "Never"): PodSpec {
+/**
+ * The pod template shared by the workload's controller and its jobs. `init` containers (the
+ * controller's, see `initContainers`) get the same mounts as the main container.
+ */
+export function podSpec(inputs: PodInputs, container: Container, restartPolicy?: "Never", init: Container[] = []): PodSpec {
   const { spec } = inputs;
   const problems = hostAccessProblems(spec);
   if (problems.length > 0) throw new Error(problems.join("; "));
@@ -122,6 +125,9 @@ export function podSpec(inputs: PodInputs, container: Container, restartPolicy?:
           fsGroupChangePolicy: "OnRootMismatch",
           seccompProfile: { type: "RuntimeDefault" },
         },
+    ...(init.length > 0
+      ? { initContainers: init.map((step) => ({ ...step, volumeMounts: mounts.length > 0 ? mounts : undefined })) }
+      : {}),
     containers: [{ ...container, volumeMounts: mounts.length > 0 ? mounts : undefined }],
     volumes: volumes.length > 0 ? volumes : undefined,
   };
@@ -133,7 +139,7 @@ export function mainContainer(inputs: PodInputs): Container {
   const ports = spec.ports ?? [];
   return {
     name: spec.name,
-    ...containerBase(inputs, spec.image, spec.command, spec.args, spec.resources),
+    ...containerBase(inputs, spec.image, spec.command, spec.args, spec.resources, spec.workingDir),
     ports: ports.length > 0 ? ports.map(containerPort) : undefined,
     startupProbe: spec.probes?.startup ? probe(spec.probes.startup, ports, spec.name) : undefined,
     livenessProbe: spec.probes?.liveness ? probe(spec.probes.liveness, ports, spec.name) : undefined,
@@ -151,7 +157,7 @@ export function jobContainer(inputs: PodInputs, job: JobSpec): Container {
     job.command ?? spec.command,
     job.args,
     job.resources ?? spec.resources,
-    job.workingDir,
+    job.workingDir ?? spec.workingDir,
   );
   const extra = Object.entries(job.env ?? {})
     .sort(([a], [b]) => a.localeCompare(b))
@@ -160,13 +166,47 @@ export function jobContainer(inputs: PodInputs, job: JobSpec): Container {
   return { name: job.name, ...container, env: env.length > 0 ? env : undefined };
 }
 
+/**
+ * The workload's init steps that run in this environment, as containers: the step's image and
+ * resources, the workload's plain environment plus the step's own, and only the Secret keys the
+ * step names. Same hardening as every container.
+ */
+export function initContainers(inputs: PodInputs): Container[] {
+  const { spec } = inputs;
+  return (spec.init ?? [])
+    .filter((step) => step.only === undefined || step.only.environments.includes(inputs.environment))
+    .map((step) => initContainer(inputs, step));
+}
+
+function initContainer(inputs: PodInputs, step: InitStepSpec): Container {
+  const { spec } = inputs;
+  const keys = spec.secrets?.keys ?? [];
+  for (const key of step.secretKeys ?? []) {
+    if (!keys.includes(key)) {
+      throw new Error(
+        `${spec.name}.init.${step.name}.secretKeys: "${key}" is not one of the workload's secret keys (${keys.join(", ") || "none"}); declare it in secrets.keys`,
+      );
+    }
+  }
+  const base = containerBase(inputs, step.image, step.command, step.args, step.resources);
+  const plain = Object.entries(step.env ?? {})
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([name, value]) => ({ name, value }));
+  const secret = [...(step.secretKeys ?? [])]
+    .sort()
+    .map((key) => ({ name: key, valueFrom: { secretKeyRef: { name: inputs.secretName, key } } }));
+  const env = [...plain, ...secret];
+  return { name: step.name, ...base, env: env.length > 0 ? env : undefined };
+}
+
 function containerBase(
   inputs: PodInputs,
   image: Image,
   command: string[] | undefined,
   args: string[] | undefined,
   resources: ResourcesSpec,
-  workingDir: string | undefined = inputs.spec.workingDir,
+  /** The workload's or a job's; an init step runs in its own image's. */
+  workingDir?: string,
 ): Omit<Container, "name"> {
   const { spec } = inputs;
   const fileKeys = new Set((spec.secrets?.files ?? []).map((f) => f.key));
