@@ -77,11 +77,8 @@ if (cluster.kind === "host") {
 }
 
 // Cluster: namespaces with their isolation, and FAF's volumes on the node's data path.
-const namespaces = new Namespaces(
-  "namespaces",
-  { protect: profile.protectData, only: neededNamespaces(profile) },
-  { providers: [provider] },
-);
+const namespaceKeys = neededNamespaces(profile);
+const namespaces = new Namespaces("namespaces", { protect: profile.protectData, only: namespaceKeys }, { providers: [provider] });
 const storage = new Storage(
   "storage",
   { ...profile.storage, volumes, protect: profile.protectData, after: Object.values(namespaces.byKey) },
@@ -256,7 +253,7 @@ export const restoreManifests = Object.fromEntries(
     dumpYaml(object),
   ]),
 );
-export const namespaceNames = Object.values(NAMESPACES);
+export const namespaceNames = namespaceKeys.map((key) => NAMESPACES[key]);
 export const publicHosts = profile.services.workloads
   .flatMap((spec) => (spec.routes ?? []).flatMap((route) => route.hosts.map((name) => fqdn(name, profile.baseDomain))))
   .filter((name, index, all) => all.indexOf(name) === index)

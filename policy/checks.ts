@@ -54,7 +54,17 @@ export const NODEPORT_ALLOWED: Record<string, string> = {};
 
 /** Pods allowed a hostPath volume, by `namespace/workload`, with the reason. */
 export const HOSTPATH_ALLOWED: Record<string, string> = {
-  "replay-mounter/replay-mounter": "mounts FAF's replay share on the host for the replay server's volume",
+  "replay-mounter/replay-mounter": "mounts FAF's replay share (CIFS) into the node's data path, where FAF's replays live",
+};
+
+/**
+ * Pods allowed a privileged container or Bidirectional mount propagation (a mount made in the
+ * pod reaching the node), by `namespace/workload`, with the reason. Their namespace enforces
+ * Pod Security `privileged` (POD_SECURITY_EXCEPTIONS), and nothing else may live there.
+ */
+export const PRIVILEGED_ALLOWED: Record<string, string> = {
+  "replay-mounter/replay-mounter":
+    "mounting FAF's replay share needs CAP_SYS_ADMIN, and the mount reaches the node only through Bidirectional propagation, which Kubernetes allows privileged containers only",
 };
 
 /** Kinds that hold or guard data: protected wherever the stack provisions a real host (prod, test). */
@@ -351,6 +361,33 @@ export const hostExposure: Check = {
   },
 };
 
+export const privilegedPods: Check = {
+  name: "no-privileged-pods",
+  description:
+    "No privileged container, no host namespace and no Bidirectional mount propagation outside the allow-list (policy/checks.ts PRIVILEGED_ALLOWED), in any namespace, whatever level it enforces.",
+  check: (resources) => {
+    const out: Violation[] = [];
+    for (const { resource, object, spec } of pods(resources)) {
+      if (`${object.metadata?.namespace}/${object.metadata?.name}` in PRIVILEGED_ALLOWED) continue;
+      const problems = [
+        ...(spec.hostNetwork || spec.hostPID || spec.hostIPC
+          ? ["uses the node's namespaces (hostNetwork, hostPID or hostIPC)"]
+          : []),
+        ...containers(spec).flatMap((c) => [
+          ...(c.securityContext?.privileged === true ? [`container ${c.name} is privileged`] : []),
+          ...(c.volumeMounts ?? [])
+            .filter((m: Obj) => m.mountPropagation === "Bidirectional")
+            .map((m: Obj) => `container ${c.name} propagates mounts at ${m.mountPath} back to the node (Bidirectional)`),
+        ]),
+      ];
+      for (const problem of problems) {
+        out.push(violation("no-privileged-pods", resource, `${where(object)}: ${problem} (not in PRIVILEGED_ALLOWED)`));
+      }
+    }
+    return out;
+  },
+};
+
 export const CHECKS: readonly Check[] = [
   pinnedImages,
   resourceBudgets,
@@ -359,6 +396,7 @@ export const CHECKS: readonly Check[] = [
   protectedData,
   noSecretLiterals,
   hostExposure,
+  privilegedPods,
 ];
 
 /** Every violation of every check. */

@@ -23,6 +23,7 @@ import { fafUnitdb } from "./faf-unitdb";
 import { whoami } from "./whoami";
 import { mysqldExporter } from "./mysqld-exporter";
 import { fafLeaderboardPurge } from "./faf-leaderboard-purge";
+import { replayMounter } from "./replay-mounter";
 import type { WorkloadSpec } from "./spec";
 import { wikijs } from "./wikijs";
 import { wordpress } from "./wordpress";
@@ -47,6 +48,7 @@ export const CATALOGUE: readonly WorkloadSpec[] = [
   fafLobbyServer,
   fafPolicyServer,
   fafReplayServer,
+  replayMounter,
   fafUserService,
   fafVoting,
   fafWebsite,
@@ -58,6 +60,14 @@ export const CATALOGUE: readonly WorkloadSpec[] = [
 ];
 
 export const SERVICE_NAMES: readonly string[] = CATALOGUE.map((spec) => spec.name);
+
+/** The workloads an environment runs: those without `environments`, and those that name it. */
+export function catalogueFor(
+  environment: "prod" | "test" | "local",
+  catalogue: readonly WorkloadSpec[] = CATALOGUE,
+): WorkloadSpec[] {
+  return catalogue.filter((spec) => !spec.environments || spec.environments.includes(environment));
+}
 
 export interface ServiceSelection {
   /** The workloads to run, dependencies before dependents. */
@@ -85,6 +95,8 @@ export function resolveServices(
     const spec = byName.get(name);
     if (!spec) {
       const via = path.length > 0 ? ` (required by ${path.join(" -> ")})` : "";
+      const elsewhere = CATALOGUE.find((s) => s.name === name && s.environments !== undefined);
+      if (elsewhere) throw new Error(`service "${name}"${via} runs only in ${elsewhere.environments!.join(", ")}`);
       throw new Error(`unknown service "${name}"${via}; known: ${[...byName.keys()].join(", ")}`);
     }
     const seen = state.get(name);

@@ -24,5 +24,6 @@ export function renderContextFor(profile: Profile, spec: WorkloadSpec, secretSou
       argocdClientId: profile.argocd.oidcClientId,
     }),
     ...(profile.develop[spec.name] ? { develop: profile.develop[spec.name] } : {}),
+    ...((spec.hostPaths ?? []).length > 0 ? { storage: { dataPath: profile.storage.dataPath, node: profile.storage.node } } : {}),
   };
 }

@@ -42,7 +42,9 @@ export const fafContent: WorkloadSpec = {
   },
   files: [{ path: "/etc/nginx/conf.d/default.conf", content: NGINX_CONF }],
   volumes: [
-    { volume: "faf-content", mountPath: "/data", readOnly: true },
+    // As FAF mounts it: mounts made on the node inside the content folder after nginx started
+    // (FAF's replay share keeper mounts on the node) appear here without a restart.
+    { volume: "faf-content", mountPath: "/data", readOnly: true, propagation: "HostToContainer" },
     { volume: "faf-replays", mountPath: "/data/replays", readOnly: true },
     { volume: "faf-maps", mountPath: "/data/maps", readOnly: true },
     { volume: "faf-mods", mountPath: "/data/mods", readOnly: true },

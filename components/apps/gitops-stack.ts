@@ -80,11 +80,7 @@ export const GITOPS_STACK: Record<`${"apps" | "infra" | "ops" | "cluster"}/${str
   },
   "ops/whoami": workload("whoami"),
   "cluster/argocd": { where: "platform", chart: "argocd" },
-  "cluster/replay-mounter": {
-    where: "absent",
-    reason:
-      "the privileged CIFS mount of FAF's old replays needs a DaemonSet kind and host mounts the renderer does not have yet",
-  },
+  "cluster/replay-mounter": workload("replay-mounter"),
   "cluster/storage": { where: "platform", chart: "storage-table" },
   "cluster/traefik": { where: "platform", chart: "traefik" },
 };

@@ -1,5 +1,6 @@
 import type * as k8s from "@pulumi/kubernetes";
 import { claimName } from "../cluster/storage-table";
+import { STORAGE_NODE_LABEL } from "../host/nix";
 import type { Image, InitStepSpec, JobSpec, PortSpec, ProbeSpec, ResourcesSpec, WorkloadSpec } from "./spec";
 
 type PodSpec = k8s.types.input.core.v1.PodSpec;
@@ -24,6 +25,48 @@ export interface PodInputs {
   filesConfigMap?: string;
   /** Name of the Secret holding the workload's keys. */
   secretName: string;
+  /** The node's data path (`hostPaths` are folders below it); required when the spec has any. */
+  dataPath?: string;
+  /** The node that holds the data; pods with `hostPaths` are pinned to it. */
+  dataNode?: string;
+}
+
+/**
+ * What a spec may ask of the node, checked before anything is rendered: host directories need
+ * their reason, bidirectional propagation a privileged container, and a propagated volume its
+ * whole directory (a `subPath` mount never sees later mounts).
+ */
+export function hostAccessProblems(spec: WorkloadSpec): string[] {
+  const problems: string[] = [];
+  const exceptions = spec.security?.exceptions ?? {};
+  if ((spec.hostPaths ?? []).length > 0 && exceptions.hostPath === undefined) {
+    problems.push(`${spec.name}.hostPaths: mounting directories of the node needs security.exceptions.hostPath (the reason)`);
+  }
+  (spec.hostPaths ?? []).forEach((mount, index) => {
+    if (mount.folder.startsWith("/") || mount.folder.split("/").includes("..")) {
+      problems.push(
+        `${spec.name}.hostPaths[${index}].folder: "${mount.folder}" must be a folder below the data path, without a leading / or ..`,
+      );
+    }
+    if (mount.propagation === "Bidirectional" && exceptions.privileged === undefined) {
+      problems.push(
+        `${spec.name}.hostPaths[${index}]: Bidirectional propagation needs a privileged container (security.exceptions.privileged, the reason)`,
+      );
+    }
+    if (mount.propagation === "Bidirectional" && mount.readOnly) {
+      problems.push(
+        `${spec.name}.hostPaths[${index}]: a read-only mount cannot propagate mounts back to the node; drop readOnly`,
+      );
+    }
+  });
+  (spec.volumes ?? []).forEach((mount, index) => {
+    if (mount.propagation && mount.subPath) {
+      problems.push(
+        `${spec.name}.volumes[${index}]: ${mount.propagation} propagation with subPath "${mount.subPath}" never sees later mounts; mount the whole volume`,
+      );
+    }
+  });
+  return problems;
 }
 
 export function imageRef(image: Image, environment: PodInputs["environment"]): string {
@@ -53,9 +96,13 @@ export function fileKey(path: string): string {
  */
 export function podSpec(inputs: PodInputs, container: Container, restartPolicy?: "Never", init: Container[] = []): PodSpec {
   const { spec } = inputs;
-  const uid = spec.security?.runAsUser ?? DEFAULT_UID;
+  const problems = hostAccessProblems(spec);
+  if (problems.length > 0) throw new Error(problems.join("; "));
+  const privileged = spec.security?.exceptions?.privileged !== undefined;
+  const uid = spec.security?.runAsUser ?? (privileged ? 0 : DEFAULT_UID);
   const gid = spec.security?.runAsGroup ?? uid;
   const { volumes, mounts } = volumesOf(inputs);
+  const node = (spec.hostPaths ?? []).length > 0 ? inputs.dataNode : undefined;
   return {
     serviceAccountName: inputs.serviceAccountName,
     // No workload here talks to the Kubernetes API; a token in the pod would only be a liability.
@@ -64,15 +111,20 @@ export function podSpec(inputs: PodInputs, container: Container, restartPolicy?:
     enableServiceLinks: false,
     ...(restartPolicy ? { restartPolicy } : {}),
     terminationGracePeriodSeconds: spec.terminationGracePeriodSeconds ?? 30,
-    securityContext: {
-      runAsNonRoot: true,
-      runAsUser: uid,
-      runAsGroup: gid,
-      fsGroup: spec.security?.fsGroup ?? gid,
-      // Chowning 500 GiB of replays on every start would take hours: only fix the top directory.
-      fsGroupChangePolicy: "OnRootMismatch",
-      seccompProfile: { type: "RuntimeDefault" },
-    },
+    // Host directories are those of the node that holds the data (the PVs' node label).
+    ...(node !== undefined ? { nodeSelector: { [STORAGE_NODE_LABEL]: node } } : {}),
+    securityContext: privileged
+      ? // Kubernetes runs a privileged container unconfined whatever its seccomp profile says; say so.
+        { runAsNonRoot: false, runAsUser: uid, runAsGroup: gid, seccompProfile: { type: "Unconfined" } }
+      : {
+          runAsNonRoot: true,
+          runAsUser: uid,
+          runAsGroup: gid,
+          fsGroup: spec.security?.fsGroup ?? gid,
+          // Chowning 500 GiB of replays on every start would take hours: only fix the top directory.
+          fsGroupChangePolicy: "OnRootMismatch",
+          seccompProfile: { type: "RuntimeDefault" },
+        },
     ...(init.length > 0
       ? { initContainers: init.map((step) => ({ ...step, volumeMounts: mounts.length > 0 ? mounts : undefined })) }
       : {}),
@@ -87,7 +139,7 @@ export function mainContainer(inputs: PodInputs): Container {
   const ports = spec.ports ?? [];
   return {
     name: spec.name,
-    ...containerBase(inputs, spec.image, spec.command, spec.args, spec.resources),
+    ...containerBase(inputs, spec.image, spec.command, spec.args, spec.resources, spec.workingDir),
     ports: ports.length > 0 ? ports.map(containerPort) : undefined,
     startupProbe: spec.probes?.startup ? probe(spec.probes.startup, ports, spec.name) : undefined,
     livenessProbe: spec.probes?.liveness ? probe(spec.probes.liveness, ports, spec.name) : undefined,
@@ -105,6 +157,7 @@ export function jobContainer(inputs: PodInputs, job: JobSpec): Container {
     job.command ?? spec.command,
     job.args,
     job.resources ?? spec.resources,
+    job.workingDir ?? spec.workingDir,
   );
   const extra = Object.entries(job.env ?? {})
     .sort(([a], [b]) => a.localeCompare(b))
@@ -152,6 +205,8 @@ function containerBase(
   command: string[] | undefined,
   args: string[] | undefined,
   resources: ResourcesSpec,
+  /** The workload's or a job's; an init step runs in its own image's. */
+  workingDir?: string,
 ): Omit<Container, "name"> {
   const { spec } = inputs;
   const fileKeys = new Set((spec.secrets?.files ?? []).map((f) => f.key));
@@ -167,6 +222,7 @@ function containerBase(
     imagePullPolicy: pullPolicyFor(image, inputs.environment, inputs.imagePullPolicy),
     ...(command ? { command } : {}),
     ...(args ? { args } : {}),
+    ...(workingDir ? { workingDir } : {}),
     envFrom: inputs.envConfigMap ? [{ configMapRef: { name: inputs.envConfigMap } }] : undefined,
     env:
       secretEnv.length + aliases.length > 0
@@ -178,13 +234,20 @@ function containerBase(
       requests: { cpu: resources.requests.cpu, memory: resources.requests.memory },
       limits: { memory: resources.limits.memory, ...(resources.limits.cpu ? { cpu: resources.limits.cpu } : {}) },
     },
-    securityContext: {
-      allowPrivilegeEscalation: false,
-      privileged: false,
-      runAsNonRoot: true,
-      readOnlyRootFilesystem: spec.security?.exceptions?.writableRootFilesystem === undefined,
-      capabilities: { drop: ["ALL"] },
-    },
+    securityContext:
+      spec.security?.exceptions?.privileged !== undefined
+        ? {
+            privileged: true,
+            runAsNonRoot: false,
+            readOnlyRootFilesystem: spec.security.exceptions.writableRootFilesystem === undefined,
+          }
+        : {
+            allowPrivilegeEscalation: false,
+            privileged: false,
+            runAsNonRoot: true,
+            readOnlyRootFilesystem: spec.security?.exceptions?.writableRootFilesystem === undefined,
+            capabilities: { drop: ["ALL"] },
+          },
   };
 }
 
@@ -248,8 +311,25 @@ function volumesOf(inputs: PodInputs): { volumes: Volume[]; mounts: VolumeMount[
       mountPath: mount.mountPath,
       ...(mount.subPath ? { subPath: mount.subPath } : {}),
       readOnly: mount.readOnly ?? false,
+      ...(mount.propagation ? { mountPropagation: mount.propagation } : {}),
     });
   }
+
+  (spec.hostPaths ?? []).forEach((mount, index) => {
+    if (inputs.dataPath === undefined) {
+      throw new Error(`${spec.name}.hostPaths[${index}]: the stack has no data path to mount "${mount.folder}" from`);
+    }
+    const name = `host-${index}`;
+    const path = mount.folder === "" ? inputs.dataPath : `${inputs.dataPath.replace(/\/+$/, "")}/${mount.folder}`;
+    // `Directory`: never create it; a missing data path is a broken host, not something to paper over.
+    volumes.push({ name, hostPath: { path, type: "Directory" } });
+    mounts.push({
+      name,
+      mountPath: mount.mountPath,
+      readOnly: mount.readOnly ?? false,
+      ...(mount.propagation ? { mountPropagation: mount.propagation } : {}),
+    });
+  });
 
   (spec.scratch ?? []).forEach((scratch, index) => {
     const name = `scratch-${index}`;

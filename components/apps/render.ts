@@ -32,6 +32,8 @@ export interface RenderContext {
   oauthClients?: readonly OAuthClient[];
   /** The service runs on the developer's machine (`faf:develop`): no pods, traffic to this target. */
   develop?: DevelopTarget;
+  /** The node's data path and the node that holds it, for specs that mount host directories. */
+  storage?: { dataPath: string; node: string | undefined };
 }
 
 /**
@@ -126,6 +128,7 @@ export function renderWorkload(spec: WorkloadSpec, context: RenderContext): Rend
     envConfigMap,
     filesConfigMap,
     secretName: spec.name,
+    ...(context.storage ? { dataPath: context.storage.dataPath, dataNode: context.storage.node } : {}),
   };
   const podAnnotations = podAnnotationsOf(spec);
 
@@ -229,51 +232,71 @@ export function renderWorkload(spec: WorkloadSpec, context: RenderContext): Rend
   const controllerKind = spec.controller ?? "Deployment";
   const exposure: Rendered[] = [];
   let controller: Rendered | undefined;
+  if (spec.environments && !spec.environments.includes(context.environment)) {
+    throw new Error(`${spec.name} runs only in ${spec.environments.join(", ")}, not in ${context.environment}`);
+  }
   if (controllerKind !== "None") {
-    const replicas = replicasFor(spec, context);
+    // A DaemonSet runs one pod per eligible node: no replica count, so no disruption budget either.
+    const replicas = controllerKind === "DaemonSet" ? 1 : replicasFor(spec, context);
     const template = {
       metadata: { labels: runLabels("server"), annotations: podAnnotations },
       spec: podSpec(podInputs, mainContainer(podInputs), undefined, initContainers(podInputs)),
     };
     const selector = { matchLabels: { "app.kubernetes.io/name": spec.name, "app.kubernetes.io/instance": spec.name } };
     controller =
-      controllerKind === "Deployment"
+      controllerKind === "DaemonSet"
         ? {
-            role: "deployment",
+            role: "daemonset",
             object: {
               apiVersion: "apps/v1",
-              kind: "Deployment",
+              kind: "DaemonSet",
               metadata: { name: spec.name, namespace, labels: runLabels("server"), ...controllerAnnotations },
               spec: {
-                replicas,
                 revisionHistoryLimit: 5,
                 selector,
-                strategy:
-                  spec.rollout === "recreate"
-                    ? { type: "Recreate" }
-                    : { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+                // The old pod stops before the new one starts: one pod per node, never two.
+                updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } },
                 template,
               },
             },
           }
-        : {
-            role: "statefulset",
-            object: {
-              apiVersion: "apps/v1",
-              kind: "StatefulSet",
-              metadata: { name: spec.name, namespace, labels: runLabels("server"), ...controllerAnnotations },
-              spec: {
-                replicas,
-                revisionHistoryLimit: 5,
-                serviceName: `${spec.name}-headless`,
-                selector,
-                podManagementPolicy: "OrderedReady",
-                updateStrategy: { type: "RollingUpdate" },
-                persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
-                template,
+        : controllerKind === "Deployment"
+          ? {
+              role: "deployment",
+              object: {
+                apiVersion: "apps/v1",
+                kind: "Deployment",
+                metadata: { name: spec.name, namespace, labels: runLabels("server"), ...controllerAnnotations },
+                spec: {
+                  replicas,
+                  revisionHistoryLimit: 5,
+                  selector,
+                  strategy:
+                    spec.rollout === "recreate"
+                      ? { type: "Recreate" }
+                      : { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+                  template,
+                },
               },
-            },
-          };
+            }
+          : {
+              role: "statefulset",
+              object: {
+                apiVersion: "apps/v1",
+                kind: "StatefulSet",
+                metadata: { name: spec.name, namespace, labels: runLabels("server"), ...controllerAnnotations },
+                spec: {
+                  replicas,
+                  revisionHistoryLimit: 5,
+                  serviceName: `${spec.name}-headless`,
+                  selector,
+                  podManagementPolicy: "OrderedReady",
+                  updateStrategy: { type: "RollingUpdate" },
+                  persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
+                  template,
+                },
+              },
+            };
 
     const exposed = (spec.ports ?? []).filter((port) => port.exposed !== false);
     if (exposed.length > 0) {

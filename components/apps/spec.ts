@@ -18,11 +18,19 @@ export interface WorkloadSpec {
    * on the same data. `None` for a workload that is only jobs (migrations).
    * @default "Deployment"
    */
-  controller?: "Deployment" | "StatefulSet" | "None";
+  controller?: "Deployment" | "StatefulSet" | "DaemonSet" | "None";
+  /**
+   * The environments this workload runs in; elsewhere the catalogue does not offer it (the
+   * replay share's mounter exists only on prod, as in FAF).
+   * @default every environment
+   */
+  environments?: readonly ("prod" | "test" | "local")[];
   /** A pinned tag; `latest` and branch names are rejected by the catalogue test. */
   image: Image;
   command?: string[];
   args?: string[];
+  /** The container's working directory. @default the image's */
+  workingDir?: string;
   /** Container ports. */
   ports?: PortSpec[];
   /** HTTP(S) routes through Traefik. */
@@ -41,6 +49,12 @@ export interface WorkloadSpec {
   secrets?: SecretSpec;
   /** Managed volumes from the storage table. */
   volumes?: VolumeMountSpec[];
+  /**
+   * Directories of the node under the stack's data path (`<dataPath>/<folder>`), for what must
+   * see the host itself rather than a volume (a mount made on the host). Needs
+   * `security.exceptions.hostPath`; the pods run on the node that holds the data.
+   */
+  hostPaths?: HostPathMountSpec[];
   /** Writable scratch directories (emptyDir); the root filesystem is read-only. */
   scratch?: ScratchSpec[];
   /** Databases this workload connects to; the data layer creates them with the user and password key. */
@@ -188,6 +202,26 @@ export interface VolumeMountSpec {
   subPath?: string;
   /** @default false */
   readOnly?: boolean;
+  /**
+   * `HostToContainer`: mounts made later on the node inside the volume's directory appear in the
+   * container too (without it the container keeps the view it started with). Not with `subPath`.
+   * @default none (Kubernetes' `None`)
+   */
+  propagation?: "HostToContainer";
+}
+
+export interface HostPathMountSpec {
+  /** The folder under the stack's data path; `""` is the data path itself. */
+  folder: string;
+  mountPath: string;
+  /** @default false */
+  readOnly?: boolean;
+  /**
+   * `Bidirectional`: mounts the container makes there appear on the node and in every pod that
+   * mounts the directory with `HostToContainer`; Kubernetes allows it to privileged containers only.
+   * @default none
+   */
+  propagation?: "HostToContainer" | "Bidirectional";
 }
 
 export interface ScratchSpec {
@@ -251,6 +285,8 @@ export interface JobSpec {
   args?: string[];
   /** Extra environment on top of the workload's. */
   env?: Record<string, string>;
+  /** @default the workload's `workingDir` */
+  workingDir?: string;
   /** @default the workload's resources */
   resources?: ResourcesSpec;
   /** @default 2 */
@@ -297,5 +333,13 @@ export interface SecuritySpec {
   exceptions?: {
     /** The image writes outside its scratch directories. */
     writableRootFilesystem?: string;
+    /** The pod mounts directories of the node (`hostPaths`); the policy pack lists it too. */
+    hostPath?: string;
+    /**
+     * The container runs as root, privileged (every capability, the node's devices, no seccomp):
+     * only for what must change the node itself, such as a mount propagated back to it. Its
+     * namespace enforces Pod Security `privileged` and the policy pack lists the workload.
+     */
+    privileged?: string;
   };
 }

@@ -1,4 +1,4 @@
-import { CATALOGUE, resolveServices } from "../apps/catalogue";
+import { CATALOGUE, catalogueFor, resolveServices } from "../apps/catalogue";
 import type { WorkloadSpec } from "../apps/spec";
 import { formatSettingsIssues } from "./errors";
 import { SECRET_SETTINGS, SECRET_VALUE, settingsSchema, type Settings } from "./schema";
@@ -121,17 +121,34 @@ function ignoredSettings(values: Readonly<Record<string, unknown>>, stack: strin
   return problems;
 }
 
-/** A replica count for a service that does not run here, or that has no pods to count. */
+/**
+ * A service asked for where it does not run, a replica count for a service that does not run
+ * here, or that has no count to set.
+ */
 function replicaProblems(settings: Settings, context: ParseContext): string[] {
   const catalogue = context.catalogue ?? CATALOGUE;
-  const selected = new Set(resolveServices(settings.services, catalogue).workloads.map((spec) => spec.name));
   const problems: string[] = [];
+  for (const name of settings.services === "all" ? [] : settings.services) {
+    const environments = catalogue.find((s) => s.name === name)?.environments;
+    if (environments && !environments.includes(settings.environment)) {
+      problems.push(
+        `faf:services: ${name} runs only in ${environments.join(", ")}, not in ${settings.environment}. Fix: remove it from faf:services.`,
+      );
+    }
+  }
+  if (problems.length > 0) return problems;
+  const here = catalogueFor(settings.environment, catalogue);
+  const selected = new Set(resolveServices(settings.services, here).workloads.map((spec) => spec.name));
   for (const name of Object.keys(settings.replicas ?? {}).sort()) {
     const key = `faf:replicas.${name}`;
     const spec = catalogue.find((s) => s.name === name);
     if (spec?.controller === "None") {
       problems.push(
         `${key}: ${name} has no pods to count (it runs only jobs or tasks). Fix: remove it (pulumi config rm --path ${key} --stack ${context.stack}).`,
+      );
+    } else if (spec?.controller === "DaemonSet") {
+      problems.push(
+        `${key}: ${name} runs one pod on the node that holds the data, not a count. Fix: remove it (pulumi config rm --path ${key} --stack ${context.stack}).`,
       );
     } else if (!selected.has(name)) {
       problems.push(

@@ -1,4 +1,6 @@
-import { resolveServices, type ServiceSelection } from "../apps/catalogue";
+import { catalogueFor, resolveServices, type ServiceSelection } from "../apps/catalogue";
+import { fafLegacyDeployment, withDeployScripts } from "../apps/faf-legacy-deployment";
+import { readDeployScripts } from "./deploy-scripts";
 import { developHostFor, monitoringEnabled, type Environment, type Settings } from "./schema";
 import type { Sources } from "./sources";
 
@@ -84,7 +86,10 @@ export function buildProfile(settings: Settings): Profile {
     cluster: settings.host
       ? { kind: "host", host: settings.host }
       : { kind: "context", context: settings.kubernetes?.context ?? "", kubeconfig: settings.kubernetes?.kubeconfig },
-    services: withImages(resolveServices(settings.services), settings.images ?? {}),
+    services: withLegacyDeployScripts(
+      withImages(resolveServices(settings.services, catalogueFor(settings.environment)), settings.images ?? {}),
+      settings.legacyDeployment?.scripts,
+    ),
     requested: settings.services,
     replicaOverrides: settings.replicas ?? {},
     ingress: ingressFor(settings.tls),
@@ -144,5 +149,17 @@ function withImages(selection: ServiceSelection, images: Readonly<Record<string,
       const colon = reference.lastIndexOf(":");
       return { ...spec, image: { repository: reference.slice(0, colon), tag: reference.slice(colon + 1) } };
     }),
+  };
+}
+
+/** The selection with the stack's own coop deploy build (`faf:legacyDeployment.scripts`), when set. */
+function withLegacyDeployScripts(selection: ServiceSelection, dir: string | undefined): ServiceSelection {
+  if (dir === undefined) return selection;
+  const files = readDeployScripts(dir);
+  return {
+    ...selection,
+    workloads: selection.workloads.map((spec) =>
+      spec.name === fafLegacyDeployment.name ? withDeployScripts(spec, files) : spec,
+    ),
   };
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { SOURCES_HINTS, sourcesSchema } from "./sources";
+import { LEGACY_DEPLOYMENT_HINTS, legacyDeploymentSchema } from "./deploy-scripts";
 import { addressProblem, cronProblem, dataPathProblem, datasetWithin, dnsNameProblem, kubernetesNameProblem } from "./formats";
 
 /**
@@ -264,6 +265,8 @@ export function settingsSchema(serviceNames: readonly string[]) {
         .default("all"),
       /** Where upstream charts and release manifests come from instead of their public source (air-gapped, e2e). */
       sources: sourcesSchema,
+      /** Where faf-legacy-deployment's tasks take the coop deploy build from (components/config/deploy-scripts.ts). */
+      legacyDeployment: legacyDeploymentSchema,
       /** Per-service replica counts that override the workload's own (for example 0 to park one). */
       replicas: z.record(serviceName, z.number().int().min(0).max(10)).optional(),
       /** A laptop's room: the selection's CPU and memory requests must fit (docs/laptop.md). Local only. */
@@ -498,4 +501,5 @@ export const SETTING_HINTS: Record<string, string> = {
   alertWebhookUrl:
     "the webhook URL, encrypted: pulumi config set --secret faf:alertWebhookUrl https://discord.com/api/webhooks/...",
   ...SOURCES_HINTS,
+  ...LEGACY_DEPLOYMENT_HINTS,
 };

@@ -7,7 +7,7 @@ import type { DatabaseUser } from "./plan";
 
 /**
  * MongoDB as FAF runs it today (gitops-stack `infra/mongodb`): the official image on the
- * `mongodb` volume (subPath `data/db`, where FAF's data is), one instance; users made by an
+ * `mongodb` volume (subPath `data/db`, where FAF's data is) with its dumps at `/data/backup`, one instance; users made by an
  * idempotent setup job per user (docs/decisions/013).
  */
 const IMAGE = { repository: "docker.io/library/mongo", tag: "8.3.2" };
@@ -23,7 +23,13 @@ export const mongodbSpec: WorkloadSpec = {
   ports: [{ name: "mongodb", port: DATA_SERVICES.mongodb.port }],
   env: { MONGO_INITDB_ROOT_USERNAME: "root" },
   secrets: { keys: ["MONGO_INITDB_ROOT_PASSWORD"] },
-  volumes: [{ volume: "mongodb", mountPath: "/data/db", subPath: "data/db" }],
+  volumes: [
+    { volume: "mongodb", mountPath: "/data/db", subPath: "data/db" },
+    // FAF's dump directory in the server's pod (`mongodump --out /data/backup` by hand): here the
+    // backups dataset, where the nightly archives are too, so a dump never fills the data's quota
+    // and rolling the data back never takes the dumps with it (docs/decisions/027).
+    { volume: "backups-mongodb", mountPath: "/data/backup" },
+  ],
   scratch: [{ mountPath: "/data/configdb", sizeLimit: "16Mi" }, { mountPath: "/tmp" }],
   probes: {
     startup: { exec: PING, periodSeconds: 5, timeoutSeconds: 30, failureThreshold: 60 },

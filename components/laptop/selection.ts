@@ -5,7 +5,7 @@ import type { Profile } from "../config/profile";
 import { DATABASE_SERVER } from "../data/server";
 import { MARIADB_RESOURCES } from "../data/mariadb";
 import { RABBITMQ_RESOURCES } from "../data/rabbitmq";
-import type { DataServiceName, NamespaceKey } from "../lib/names";
+import { DEDICATED_NAMESPACES, NAMESPACES, type DataServiceName, type NamespaceKey } from "../lib/names";
 import { fqdn } from "../lib/template";
 import { DEVELOP_DIR } from "./develop";
 import { TCP_ENTRY_POINTS, TRAEFIK_RESOURCES } from "../platform/traefik";
@@ -44,9 +44,15 @@ export function neededVolumes(
   return Object.fromEntries(Object.entries(table).filter(([key]) => keys.has(key)));
 }
 
-/** The namespaces a selection uses: FAF's own, Traefik's, and Argo CD's when it runs. */
-export function neededNamespaces(input: Pick<SelectionInput, "services" | "requested" | "argocd">): NamespaceKey[] | "all" {
-  if (input.requested === "all") return "all";
+/**
+ * The namespaces a selection uses: FAF's own, Traefik's, and Argo CD's when it runs; `all`
+ * keeps every one but a dedicated namespace none of whose workloads runs here.
+ */
+export function neededNamespaces(input: Pick<SelectionInput, "services" | "requested" | "argocd">): NamespaceKey[] {
+  if (input.requested === "all") {
+    const used = new Set(input.services.workloads.map((spec) => spec.namespace ?? "apps"));
+    return (Object.keys(NAMESPACES) as NamespaceKey[]).filter((key) => !DEDICATED_NAMESPACES.includes(key) || used.has(key));
+  }
   const keys: NamespaceKey[] = ["apps", "infra", "ops", "traefik"];
   for (const spec of input.services.workloads) if (spec.namespace && !keys.includes(spec.namespace)) keys.push(spec.namespace);
   if (input.argocd.enabled) keys.push("argocd");

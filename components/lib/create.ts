@@ -23,6 +23,7 @@ const CORE_CLASSES: Record<string, ObjectClass> = {
   "v1/ServiceAccount": k8s.core.v1.ServiceAccount,
   "apps/v1/Deployment": k8s.apps.v1.Deployment,
   "apps/v1/StatefulSet": k8s.apps.v1.StatefulSet,
+  "apps/v1/DaemonSet": k8s.apps.v1.DaemonSet,
   "batch/v1/Job": k8s.batch.v1.Job,
   "batch/v1/CronJob": k8s.batch.v1.CronJob,
   "policy/v1/PodDisruptionBudget": k8s.policy.v1.PodDisruptionBudget,

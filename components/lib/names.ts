@@ -20,6 +20,12 @@ export const NAMESPACES = {
 } as const;
 
 export type NamespaceKey = keyof typeof NAMESPACES;
+
+/**
+ * Namespaces that exist only for the workloads placed in them: made where one of those is
+ * selected (the replay mounter's, prod only), never empty elsewhere.
+ */
+export const DEDICATED_NAMESPACES: readonly NamespaceKey[] = ["replayMounter"];
 export type NamespaceName = (typeof NAMESPACES)[NamespaceKey];
 
 /** The label every object the program creates carries, so `kubectl get -l` finds them all. */

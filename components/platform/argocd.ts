@@ -108,8 +108,12 @@ export function argocdIngressRoute(input: ArgoInput): KubeObject {
   };
 }
 
-/** The project: FAF's namespaces only, namespaced objects only, from the renders repository. Pure. */
-export function argocdProject(input: ArgoInput): KubeObject {
+/**
+ * The project: FAF's namespaces only (and a dedicated one where a selected workload runs there:
+ * the replay mounter's), namespaced objects only, from the renders repository. Pure.
+ */
+export function argocdProject(input: ArgoInput, workloads: readonly WorkloadSpec[] = []): KubeObject {
+  const dedicated = [...new Set(workloads.map((spec) => workloadNamespace(spec)).filter((ns) => !ns.startsWith("faf-")))].sort();
   return {
     apiVersion: "argoproj.io/v1alpha1",
     kind: "AppProject",
@@ -117,7 +121,10 @@ export function argocdProject(input: ArgoInput): KubeObject {
     spec: {
       description: "FAF workloads, applied by Pulumi and shown here read-only",
       sourceRepos: [input.argocd.rendersRepo],
-      destinations: [{ server: IN_CLUSTER, namespace: "faf-*" }],
+      destinations: [
+        { server: IN_CLUSTER, namespace: "faf-*" },
+        ...dedicated.map((namespace) => ({ server: IN_CLUSTER, namespace })),
+      ],
       clusterResourceWhitelist: [],
     },
   };
@@ -230,7 +237,10 @@ export class ArgoCD extends pulumi.ComponentResource {
     });
     createObject(`${name}-ingressroute`, argocdIngressRoute(args.input), { parent: this, dependsOn: [...after, this.chart] });
     // "no matches for kind Application in version argoproj.io/v1alpha1" until the chart's CRDs exist.
-    const project = createObject(`${name}-project`, argocdProject(args.input), { parent: this, dependsOn: [this.chart] });
+    const project = createObject(`${name}-project`, argocdProject(args.input, args.workloads), {
+      parent: this,
+      dependsOn: [this.chart],
+    });
     for (const spec of args.workloads) {
       createObject(`${name}-app-${spec.name}`, argocdApplication(spec, args.input), { parent: this, dependsOn: [project] });
     }

@@ -144,4 +144,23 @@ describe("policy pack on a render seeded with each violation", () => {
       "no-nodeport-or-hostpath: Deployment faf-apps/faf-api: volume host mounts host path /etc (not in HOSTPATH_ALLOWED)",
     ]);
   });
+
+  it("fails a privileged container and Bidirectional propagation outside the allow-list, and lets the replay mounter have both", () => {
+    const found = seeded((rs) => {
+      container(rs).securityContext = { privileged: true };
+      container(rs, "faf-user-service").volumeMounts = [{ name: "x", mountPath: "/data", mountPropagation: "Bidirectional" }];
+    });
+    expect([...found].sort()).toEqual(
+      [
+        "no-privileged-pods: Deployment faf-apps/faf-api: container faf-api is privileged (not in PRIVILEGED_ALLOWED)",
+        "pod-security-levels: Deployment faf-apps/faf-api breaks restricted, which faf-apps enforces: faf-api: allowPrivilegeEscalation is not false",
+        "pod-security-levels: Deployment faf-apps/faf-api breaks restricted, which faf-apps enforces: faf-api: capabilities do not drop ALL",
+        "pod-security-levels: Deployment faf-apps/faf-api breaks restricted, which faf-apps enforces: faf-api: privileged",
+        "no-privileged-pods: Deployment faf-apps/faf-user-service: container faf-user-service propagates mounts at /data back to the node (Bidirectional) (not in PRIVILEGED_ALLOWED)",
+      ].sort(),
+    );
+    const mounter = kube(rendered("prod"), "DaemonSet", "replay-mounter", "replay-mounter").spec.template.spec;
+    expect(mounter.containers[0].securityContext.privileged).toBe(true);
+    expect(mounter.containers[0].volumeMounts[0].mountPropagation).toBe("Bidirectional");
+  });
 });

@@ -4,6 +4,7 @@ import { isCoreApiVersion, validateCoreObject } from "../support/core-schema";
 import { validateCustomObject } from "../support/crd-schemas";
 import { upstreamCrdsAvailable, validateUpstream } from "../support/upstream-crds";
 import { MONITORING_VOLUMES } from "../../components/monitoring/values";
+import { PRIVILEGED_ALLOWED } from "../../policy/checks";
 import { readManifests, readResources, reasonedBranchImages, STACKS, type RenderedObject } from "../support/stacks";
 
 const WORKLOAD_KINDS = new Set(["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob"]);
@@ -100,8 +101,10 @@ describe.each(STACKS)("stack %s", (stack) => {
     }
   });
 
-  it("runs every pod non-root, without privilege escalation, with all capabilities dropped", () => {
+  it("runs every pod non-root, without privilege escalation, with all capabilities dropped, but the policy pack's listed exceptions", () => {
     for (const { m, pod } of podSpecs(readManifests(dir()))) {
+      // Listed with its reason in policy/checks.ts (the replay share's mounter); test/apps/host-mounts.test.ts checks it.
+      if (`${m.object.metadata.namespace ?? ""}/${m.object.metadata.name}` in PRIVILEGED_ALLOWED) continue;
       expect(pod.securityContext?.runAsNonRoot, m.file).toBe(true);
       expect(pod.securityContext?.seccompProfile?.type, m.file).toBe("RuntimeDefault");
       expect(pod.hostNetwork ?? false, m.file).toBe(false);
@@ -199,8 +202,9 @@ describe("stack differences", () => {
       readResources(join(inject("renderDir"), stack)).filter(
         (r) => r.type === "kubernetes:core/v1:Namespace" && r.options?.protect === true,
       ).length;
+    // prod also has the replay mounter's namespace.
     expect(protectedNs("prod")).toBe(6);
-    expect(protectedNs("test")).toBe(6);
+    expect(protectedNs("test")).toBe(5);
     expect(protectedNs("local")).toBe(0);
   });
 });
