@@ -29,7 +29,12 @@ export function storageObjects(input: StorageInput): {
     kind: "StorageClass",
     metadata: { name: STORAGE_CLASS, labels },
     provisioner: "kubernetes.io/no-provisioner",
-    volumeBindingMode: "WaitForFirstConsumer",
+    // Immediate, not FAF's WaitForFirstConsumer: every claim names its PV, which names it back,
+    // so both bind at once either way (the PVs' node affinity still places the pods). But the
+    // Kubernetes provider awaits a WaitForFirstConsumer claim until it is Pending, and a
+    // pre-bound claim is Bound before the await looks: `pulumi up` failed on random claims after
+    // 5 minutes (found by npm run e2e; decision 010).
+    volumeBindingMode: "Immediate",
     reclaimPolicy: "Retain",
   };
   const volumes = Object.entries(input.volumes).map(([key, row]) => {

@@ -10,13 +10,20 @@ const prod = { kind: "local" as const, dataPath: "/opt/faf/data", node: "fafprod
 describe("storage objects", () => {
   const { storageClass, volumes } = storageObjects(prod);
 
-  it("uses a class with no provisioner that binds on first use and retains", () => {
+  it("uses a class with no provisioner that binds at once and retains", () => {
     expect(storageClass).toMatchObject({
       metadata: { name: "host-path" },
       provisioner: "kubernetes.io/no-provisioner",
-      volumeBindingMode: "WaitForFirstConsumer",
       reclaimPolicy: "Retain",
     });
+  });
+
+  it("binds Immediately, since every claim is pre-bound: the Kubernetes provider awaits a WaitForFirstConsumer claim until it is Pending, which a pre-bound claim may never be seen as", () => {
+    expect(storageClass.volumeBindingMode).toBe("Immediate");
+    for (const { pv, pvc } of volumes) {
+      expect(pvc.spec).toMatchObject({ volumeName: pv.metadata.name });
+      expect(pv.spec).toMatchObject({ claimRef: { name: pvc.metadata.name, namespace: pvc.metadata.namespace } });
+    }
   });
 
   it("puts every PV at FAF's path with its size, pinned to the storage node and bound to its own claim", () => {

@@ -165,6 +165,26 @@ describe.skipIf(!fs.existsSync(path.join(SCHEMAS_DIR, "index.json")))("the stand
     }
   });
 
+  it("set every status field the CRD requires besides the condition (the API server refused a User's status without username)", () => {
+    const crds = crdsFor(["k8s.mariadb.com", "rabbitmq.com"]) as {
+      spec: {
+        group: string;
+        names: { kind: string };
+        versions: { storage: boolean; schema: { openAPIV3Schema: { properties?: { status?: { required?: string[] } } } } }[];
+      };
+    }[];
+    for (const { apiVersion, kind, condition, status } of AWAITED_CUSTOM_RESOURCES) {
+      const crd = crds.find((c) => c.spec.group === apiVersion.split("/")[0] && c.spec.names.kind === kind)!;
+      const required = crd.spec.versions.find((v) => v.storage)!.schema.openAPIV3Schema.properties?.status?.required ?? [];
+      const stage = conditionStage(apiVersion, kind, condition, status) as { spec: { next: { statusTemplate: string } } };
+      const fields = stage.spec.next.statusTemplate
+        .split("\n")
+        .filter((line) => /^[a-zA-Z]/.test(line))
+        .map((line) => line.split(":")[0]);
+      for (const field of required) expect(fields, `${kind} status.${field}`).toContain(field);
+    }
+  });
+
   it("point faf:sources at a local chart per pinned chart and a local copy per manifest", () => {
     const sources = writeStandInCharts(path.join(tmp, "charts"));
     for (const chart of Object.values(sources.charts ?? {})) expect(fs.existsSync(path.join(chart, "Chart.yaml"))).toBe(true);
