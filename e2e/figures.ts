@@ -4,7 +4,16 @@ import * as path from "node:path";
 /** What `npm run e2e` measured, kept in .bench/e2e.json for `npm run bench` to print. */
 export interface E2eFigures {
   at: string;
-  stacks: { stack: string; previewMs: number; upMs: number; resources: number }[];
+  stacks: StackFigures[];
+}
+
+/** One stack's figures, measured in one run: the offline render of the same settings, preview, up. */
+export interface StackFigures {
+  stack: string;
+  renderMs: number;
+  previewMs: number;
+  upMs: number;
+  resources: number;
 }
 
 export const FIGURES_FILE = path.join(__dirname, "..", ".bench", "e2e.json");

@@ -15,14 +15,27 @@ import { performance } from "node:perf_hooks";
 import { parse, stringify } from "yaml";
 
 import { type Cluster, externalCluster, startCluster, watchCustomResourceStages } from "./cluster";
-import { writeFigures } from "./figures";
+import { readStackConfig } from "../render/stack-file";
+import { runProgram } from "../render/engine";
+import { type StackFigures, writeFigures } from "./figures";
+import { mutatingCalls, type ProdLikeHost, prodLikeSettings, startProdLikeHost, writeStackFile } from "./prod-like";
 import { Processes } from "./processes";
 import { writeCustomResourceStages } from "./stages";
 import { writeStandInCharts } from "./stand-in-charts";
 import { builtToolchain, clusterBinaries, pinnedVersions, requiredPlugins, toolchainPlugins } from "./toolchain";
 
 const ROOT = path.resolve(__dirname, "..");
-const STACK = "e2e-local";
+/**
+ * The one-line change `pulumi preview --diff` must show alone: whoami's memory limit, in its
+ * spec; the Deployment's property path as the engine's detailed diff names it.
+ */
+const ONE_LINE_CHANGE = {
+  file: "components/apps/whoami.ts",
+  from: 'limits: { memory: "64Mi" }',
+  to: 'limits: { memory: "96Mi" }',
+  object: "kubernetes:apps/v1:Deployment::whoami-deployment",
+  property: "spec.template.spec.containers[0].resources.limits.memory",
+};
 const TIMEOUT_MS = Number(process.env.FAF_E2E_TIMEOUT_MINUTES ?? "45") * 60_000;
 
 function log(message: string): void {
@@ -44,15 +57,16 @@ async function main(): Promise<number> {
 
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "faf-e2e-"));
   fs.mkdirSync(path.join(tmp, "logs"));
-  const processes = new Processes(path.join(tmp, "logs"));
+  // The processes of each phase (tools, then each stack's cluster), stopped newest first.
+  const phases: Processes[] = [];
   let cleaned: Promise<string[]> | undefined;
   const cleanup = (): Promise<string[]> =>
     (cleaned ??= (async () => {
-      await processes.stopAll();
+      for (const phase of [...phases].reverse()) await phase.stopAll();
       const kept = process.env.FAF_E2E_KEEP_LOGS;
       if (kept) fs.cpSync(path.join(tmp, "logs"), kept, { recursive: true });
       fs.rmSync(tmp, { recursive: true, force: true });
-      const left = await processes.leftovers();
+      const left = (await Promise.all(phases.map((phase) => phase.leftovers()))).flat();
       if (fs.existsSync(tmp)) left.push(`directory ${tmp}`);
       return left;
     })());
@@ -69,12 +83,12 @@ async function main(): Promise<number> {
 
   let status = 0;
   try {
-    await run(tmp, processes, dirs, external);
+    await run(tmp, phases, dirs, external);
   } catch (error) {
     status = 1;
     console.error(`e2e FAILED: ${error instanceof Error ? error.message : String(error)}`);
     for (const name of ["kube-apiserver", "kwok", "pulumi"]) {
-      const tail = processes.tail(name, 15);
+      const tail = phases[0]?.tail(name, 15) ?? "(no log)";
       if (tail !== "(no log)") console.error(`--- last lines of ${name}'s log ---\n${tail}`);
     }
   } finally {
@@ -92,10 +106,13 @@ async function main(): Promise<number> {
 
 async function run(
   tmp: string,
-  processes: Processes,
+  phases: Processes[],
   dirs: Record<string, string> | undefined,
   external: string | undefined,
 ): Promise<void> {
+  const logs = path.join(tmp, "logs");
+  const tools = new Processes(logs);
+  phases.push(tools);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     PULUMI_HOME: path.join(tmp, "pulumi-home"),
@@ -109,7 +126,7 @@ async function run(
     env.PATH = [path.join(dirs.pulumi!, "bin"), path.join(dirs["language-host"]!, "bin"), env.PATH].join(path.delimiter);
     env.PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION = "true";
   }
-  const pulumi = (args: string[], what: string) => runPulumi(processes, args, what, env);
+  const pulumi: Pulumi = (args, what, options) => runPulumi(tools, args, what, env, options);
   log(`pulumi: ${(await pulumi(["version"], "pulumi version")).trim()}`);
 
   if (dirs) {
@@ -121,9 +138,7 @@ async function run(
     }
     const installed = await pulumi(["plugin", "ls", "--json"], "plugin ls");
     const have = (JSON.parse(installed) as { name: string; version: string }[]).map((p) => `${p.name}@${p.version}`);
-    const lacking = requiredPlugins()
-      .filter((p) => p.name !== "command") // only the prod-like stack runs host commands
-      .filter((p) => !have.includes(`${p.name}@${p.version}`));
+    const lacking = requiredPlugins().filter((p) => !have.includes(`${p.name}@${p.version}`));
     if (lacking.length > 0) {
       throw new E2eError(
         `the program needs plugins the toolchain does not provide: ${lacking.map((p) => `${p.name} ${p.version}`).join(", ")} ` +
@@ -132,72 +147,217 @@ async function run(
     }
   }
 
-  let cluster: Cluster;
-  let crStages: ReturnType<typeof writeCustomResourceStages> | undefined;
+  const figures: StackFigures[] = [];
+  // Each stack gets its own throwaway cluster (both create FAF's namespaces); the first is
+  // stopped before the second starts.
+  const local = new Processes(logs);
+  phases.push(local);
+  const localCluster = await clusterFor("local", tmp, local, dirs, external);
+  const localFile = path.join(tmp, "Pulumi.e2e-local.yaml");
+  writeStackFile(localFile, localSettings(tmp, localCluster.cluster, !external));
+  const localStack = await initStack(pulumi, "e2e-local", localFile);
+  figures.push(await deploy(localStack, localCluster, local, dirs, "local"));
+  await oneLineChange(pulumi, tmp, localStack);
+  await local.stopAll();
+
   if (external) {
-    cluster = externalCluster(external, process.env.FAF_E2E_CONTEXT ?? currentContext(external));
-    log(`cluster: ${cluster.context} from ${external}`);
+    log("prod-like stack: skipped (it needs the throwaway cluster: its host steps hand out that cluster's kubeconfig)");
   } else {
-    const started = performance.now();
-    crStages = writeCustomResourceStages(path.join(tmp, "stages"));
-    cluster = await startCluster(path.join(tmp, "cluster"), clusterBinaries(dirs!), processes);
-    log(
-      `cluster: up in ${((performance.now() - started) / 1000).toFixed(1)}s (${JSON.stringify(pinnedVersions().KUBERNETES_VERSION)})`,
+    const prod = new Processes(logs);
+    phases.push(prod);
+    const prodCluster = await clusterFor("prod-like", tmp, prod, dirs, external);
+    const { host, server } = await startProdLikeHost(ROOT, path.join(tmp, "prod-like"), prod, prodCluster.cluster.kubeconfig);
+    log(`prod-like host: sshd on 127.0.0.1:${server.port}, simulated host in ${path.dirname(host.root)}`);
+    const prodFile = path.join(tmp, "Pulumi.e2e-prod.yaml");
+    writeStackFile(prodFile, prodLikeSettings(ROOT, server, { "faf:sources": writeStandInCharts(path.join(tmp, "charts")) }));
+    const prodStack = await initStack(pulumi, "e2e-prod", prodFile);
+    // The SSH key as an admin sets it: encrypted in the stack file with the stack's passphrase.
+    await pulumi(
+      ["config", "set", "--secret", "faf:sshPrivateKey", "--", server.clientKey, ...prodStack.config],
+      "config set --secret faf:sshPrivateKey",
     );
+    figures.push(await deploy(prodStack, prodCluster, prod, dirs, "prod-like"));
+    const mutated = mutatingCalls(host).length;
+    log(`prod-like host: ${mutated} mutating calls by the first up`);
+    await pulumi(["up", "--yes", "--skip-preview", ...prodStack.common], "second up of the prod-like stack");
+    const again = mutatingCalls(host).slice(mutated);
+    if (again.length > 0) throw new E2eError(`the second pulumi up changed the host:\n${again.join("\n")}`);
+    log("second up: no mutating host call");
+    await refusedDestroy(pulumi, prodStack, host);
   }
 
-  const config = stackConfig(tmp, cluster, !external);
-  // `stack init` writes the passphrase's salt to Pulumi.<stack>.yaml beside Pulumi.yaml (it takes
-  // no --config-file): moved into the run's own stack file at once, so the repository stays clean.
-  const projectStackFile = path.join(ROOT, `Pulumi.${STACK}.yaml`);
+  writeFigures({ at: new Date().toISOString(), stacks: figures });
+  log(`figures: ${JSON.stringify(figures)} (npm run bench prints them)`);
+}
+
+type Pulumi = (args: string[], what: string, options?: { allowFailure?: boolean; cwd?: string }) => Promise<string>;
+
+interface Stack {
+  name: string;
+  /** --stack, --config-file and the options every command takes. */
+  common: string[];
+  /** --stack and --config-file only (for `pulumi config`). */
+  config: string[];
+  pulumi: Pulumi;
+}
+
+interface ClusterPhase {
+  cluster: Cluster;
+  crStages: ReturnType<typeof writeCustomResourceStages> | undefined;
+}
+
+async function clusterFor(
+  name: string,
+  tmp: string,
+  processes: Processes,
+  dirs: Record<string, string> | undefined,
+  external: string | undefined,
+): Promise<ClusterPhase> {
+  if (external) {
+    const cluster = externalCluster(external, process.env.FAF_E2E_CONTEXT ?? currentContext(external));
+    log(`cluster: ${cluster.context} from ${external}`);
+    return { cluster, crStages: undefined };
+  }
+  const started = performance.now();
+  const crStages = writeCustomResourceStages(path.join(tmp, `stages-${name}`));
+  const cluster = await startCluster(path.join(tmp, `cluster-${name}`), clusterBinaries(dirs!), processes);
+  log(
+    `${name} cluster: up in ${((performance.now() - started) / 1000).toFixed(1)}s (${JSON.stringify(pinnedVersions().KUBERNETES_VERSION)})`,
+  );
+  return { cluster, crStages };
+}
+
+/**
+ * `pulumi stack init` writes the passphrase's salt to Pulumi.<stack>.yaml beside Pulumi.yaml (it
+ * takes no --config-file): moved into the run's own stack file at once, so the repository stays clean.
+ */
+async function initStack(pulumi: Pulumi, name: string, file: string): Promise<Stack> {
+  const projectStackFile = path.join(ROOT, `Pulumi.${name}.yaml`);
   if (fs.existsSync(projectStackFile)) throw new E2eError(`${projectStackFile} exists; the e2e will not overwrite it: remove it`);
   try {
-    await pulumi(["stack", "init", STACK, "--non-interactive"], "stack init");
+    await pulumi(["stack", "init", name, "--non-interactive"], `stack init ${name}`);
   } finally {
     if (fs.existsSync(projectStackFile)) {
       const written = (parse(fs.readFileSync(projectStackFile, "utf8")) ?? {}) as Record<string, unknown>;
       fs.rmSync(projectStackFile);
-      const ours = parse(fs.readFileSync(config, "utf8")) as Record<string, unknown>;
-      fs.writeFileSync(config, stringify({ ...written, ...ours }));
+      const ours = parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>;
+      fs.writeFileSync(file, stringify({ ...written, ...ours }));
     }
   }
-  const common = ["--stack", STACK, "--config-file", config, "--non-interactive", "--color=never"];
+  const config = ["--stack", name, "--config-file", file];
+  return { name, config, common: [...config, "--non-interactive", "--color=never"], pulumi };
+}
 
+/** Preview and up (timed), every workload checked, then a preview that must find nothing to do. */
+async function deploy(
+  stack: Stack,
+  phase: ClusterPhase,
+  processes: Processes,
+  dirs: Record<string, string> | undefined,
+  label: string,
+): Promise<StackFigures> {
+  const { pulumi, common } = stack;
+  const renderStart = performance.now();
+  const config = readStackConfig(ROOT, stack.name, path.dirname(common[3]!));
+  await runProgram(config, path.join(ROOT, "index.ts"));
+  const renderMs = performance.now() - renderStart;
   const previewStart = performance.now();
-  await pulumi(["preview", ...common], "preview");
+  await pulumi(["preview", ...common], `preview of the ${label} stack`);
   const previewMs = performance.now() - previewStart;
   const upStart = performance.now();
-  const upRun = pulumi(["up", "--yes", "--skip-preview", ...common], "up");
-  if (crStages)
+  const upRun = pulumi(["up", "--yes", "--skip-preview", ...common], `up of the ${label} stack`);
+  if (phase.crStages)
     await watchCustomResourceStages(
-      cluster,
+      phase.cluster,
       clusterBinaries(dirs!).kwok,
       processes,
-      crStages,
+      phase.crStages,
       upRun.catch(() => undefined),
     );
   const up = await upRun;
   const upMs = performance.now() - upStart;
-  const resources = countResources(await pulumi(["stack", "export", "--stack", STACK], "stack export"));
-  log(`up: ${resources} resources; preview ${(previewMs / 1000).toFixed(1)}s, up ${(upMs / 1000).toFixed(1)}s`);
+  const resources = countResources(await pulumi(["stack", "export", "--stack", stack.name], "stack export"));
+  log(
+    `${label} up: ${resources} resources; render ${(renderMs / 1000).toFixed(1)}s, preview ${(previewMs / 1000).toFixed(1)}s, up ${(upMs / 1000).toFixed(1)}s`,
+  );
   console.log(up.split("\n").slice(-12).join("\n"));
-
-  await checkWorkloads(cluster);
-
-  await pulumi(["preview", "--expect-no-changes", ...common], "second preview (expects no changes)");
-  log("second preview: no changes");
-  const figures = { stack: "local", previewMs, upMs, resources };
-  writeFigures({ at: new Date().toISOString(), stacks: [figures] });
-  log(`figures: ${JSON.stringify(figures)} (npm run bench prints them)`);
+  await checkWorkloads(phase.cluster);
+  await pulumi(["preview", "--expect-no-changes", ...common], `second preview of the ${label} stack (expects no changes)`);
+  log(`${label}: second preview finds no changes`);
+  return { stack: label, renderMs, previewMs, upMs, resources };
 }
 
-async function runPulumi(processes: Processes, args: string[], what: string, env: NodeJS.ProcessEnv): Promise<string> {
+/**
+ * A one-line change to a workload spec, in a copy of the project: `pulumi preview --diff` must
+ * show that change, on that one object, and nothing else.
+ */
+async function oneLineChange(pulumi: Pulumi, tmp: string, stack: Stack): Promise<void> {
+  const copy = path.join(tmp, "changed-project");
+  fs.cpSync(ROOT, copy, {
+    recursive: true,
+    filter: (src) => !/\/(node_modules|\.git|rendered|\.bench)$/.test(src),
+  });
+  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(copy, "node_modules"));
+  const { file, from, to, object, property } = ONE_LINE_CHANGE;
+  const target = path.join(copy, file);
+  const text = fs.readFileSync(target, "utf8");
+  if (text.split(from).length !== 2) throw new E2eError(`${file}: the one-line change expects "${from}" exactly once`);
+  fs.writeFileSync(target, text.replace(from, to));
+  const json = await pulumi(["preview", "--diff", "--json", ...stack.common], "preview --diff after a one-line change", {
+    cwd: copy,
+  });
+  const steps =
+    (JSON.parse(json) as { steps?: { op: string; urn: string; diffs?: string[]; detailedDiff?: Record<string, unknown> }[] })
+      .steps ?? [];
+  const changed = steps.filter((s) => s.op !== "same");
+  const summary = changed.map((s) => `${s.op} ${s.urn} ${JSON.stringify(s.detailedDiff ?? s.diffs ?? {})}`);
+  log(`one-line change (${file}: ${from.trim()} -> ${to.trim()}):\n  ${summary.join("\n  ")}`);
+  const only = changed[0];
+  const paths = Object.keys(only?.detailedDiff ?? {});
+  if (
+    changed.length !== 1 ||
+    only?.op !== "update" ||
+    !only.urn.endsWith(object) ||
+    paths.length !== 1 ||
+    paths[0] !== property
+  ) {
+    throw new E2eError(
+      `a one-line change should update ${object}'s ${property} and nothing else; preview --diff shows:\n${summary.join("\n")}`,
+    );
+  }
+  fs.rmSync(copy, { recursive: true, force: true });
+}
+
+/** `pulumi destroy` of the prod-like stack: refused by the protected data objects; no dataset destroyed. */
+async function refusedDestroy(pulumi: Pulumi, stack: Stack, host: ProdLikeHost["host"]): Promise<void> {
+  const before = host.datasets();
+  const output = await pulumi(["destroy", "--yes", "--skip-preview", ...stack.common], "destroy of the prod-like stack", {
+    allowFailure: true,
+  });
+  if (!/protect/i.test(output))
+    throw new E2eError(`pulumi destroy of the prod-like stack was not refused by protection:\n${output.slice(-3000)}`);
+  const destroyed = mutatingCalls(host).filter((call) => /^MUTATE zfs destroy/.test(call));
+  const after = host.datasets();
+  const lost = [...before.keys()].filter((name) => !after.has(name));
+  if (destroyed.length > 0 || lost.length > 0)
+    throw new E2eError(`pulumi destroy touched datasets: ${[...destroyed, ...lost].join(", ")}`);
+  log(`destroy: refused by protected objects; ${after.size} datasets and zvols all still there`);
+}
+
+async function runPulumi(
+  processes: Processes,
+  args: string[],
+  what: string,
+  env: NodeJS.ProcessEnv,
+  options: { allowFailure?: boolean; cwd?: string } = {},
+): Promise<string> {
   let result;
   try {
-    result = await processes.run("pulumi", "pulumi", args, { env, cwd: ROOT });
+    result = await processes.run("pulumi", "pulumi", args, { env, cwd: options.cwd ?? ROOT });
   } catch (error) {
     throw new E2eError(`${what}: ${error instanceof Error ? error.message : String(error)} (is pulumi on PATH?)`);
   }
+  if (options.allowFailure) return result.output;
   if (result.status !== 0) {
     throw new E2eError(`${what} exited ${String(result.status)}:\n${result.output.trimEnd().split("\n").slice(-40).join("\n")}`);
   }
@@ -211,17 +371,15 @@ function currentContext(kubeconfig: string): string {
 }
 
 /**
- * The e2e stack's settings: the local stack's, pointed at this cluster, and (on the throwaway
+ * The local e2e stack's settings: the local stack's, pointed at this cluster, and (on the throwaway
  * cluster, which reaches no chart repository) with every upstream chart from a stand-in.
  */
-function stackConfig(tmp: string, cluster: Cluster, standIns: boolean): string {
+function localSettings(tmp: string, cluster: Cluster, standIns: boolean): Record<string, unknown> {
   const local = parse(fs.readFileSync(path.join(ROOT, "Pulumi.local.yaml"), "utf8")) as { config: Record<string, unknown> };
   const config: Record<string, unknown> = { ...local.config };
   config["faf:kubernetes"] = { context: cluster.context, kubeconfig: cluster.kubeconfig };
   if (standIns) config["faf:sources"] = writeStandInCharts(path.join(tmp, "charts"));
-  const file = path.join(tmp, `Pulumi.${STACK}.yaml`);
-  fs.writeFileSync(file, stringify({ config }));
-  return file;
+  return config;
 }
 
 function countResources(exported: string): number {

@@ -22,9 +22,10 @@ export interface SshServer {
 
 /**
  * The server's configuration: loopback only, its own host key and authorized key, no PAM, and
- * a session PATH that puts the simulated host's tools (the fakes in test/host) first.
+ * a session PATH that puts the simulated host's tools (the fakes in test/host) first, with
+ * `env` (the simulated host's root and state) set in every session.
  */
-export function sshdConfig(dir: string, port: number, pathFirst: string[]): string {
+export function sshdConfig(dir: string, port: number, pathFirst: string[], env: Record<string, string> = {}): string {
   const sessionPath = [...pathFirst, "/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"].join(":");
   return [
     `Port ${port}`,
@@ -38,14 +39,21 @@ export function sshdConfig(dir: string, port: number, pathFirst: string[]): stri
     "UsePAM no",
     // The key files live in a temporary directory, not a home directory.
     "StrictModes no",
-    `SetEnv PATH=${sessionPath}`,
+    `SetEnv PATH=${sessionPath}${Object.entries(env)
+      .map(([name, value]) => ` ${name}=${value}`)
+      .join("")}`,
     "LogLevel ERROR",
     "",
   ].join("\n");
 }
 
 /** Starts sshd with everything under `dir`; `processes` stops it. */
-export async function startSshd(dir: string, processes: Processes, pathFirst: string[]): Promise<SshServer> {
+export async function startSshd(
+  dir: string,
+  processes: Processes,
+  pathFirst: string[],
+  env: Record<string, string> = {},
+): Promise<SshServer> {
   if (!fs.existsSync(SSHD))
     throw new Error(`${SSHD} is missing: apt-get install openssh-server (the harness starts its own on a loopback port)`);
   fs.mkdirSync(dir, { recursive: true });
@@ -57,14 +65,14 @@ export async function startSshd(dir: string, processes: Processes, pathFirst: st
   fs.copyFileSync(path.join(dir, "client_ed25519.pub"), path.join(dir, "authorized_keys"));
   const port = await processes.freePort();
   const config = path.join(dir, "sshd_config");
-  fs.writeFileSync(config, sshdConfig(dir, port, pathFirst));
+  fs.writeFileSync(config, sshdConfig(dir, port, pathFirst, env));
   processes.start("sshd", SSHD, ["-D", "-e", "-f", config]);
   const server: SshServer = {
     port,
     user: os.userInfo().username,
     clientKey: fs.readFileSync(path.join(dir, "client_ed25519"), "utf8"),
     hostKey: fs.readFileSync(path.join(dir, "host_ed25519.pub"), "utf8").trim().split(" ").slice(0, 2).join(" "),
-    sessionPath: sshdConfig(dir, port, pathFirst).match(/^SetEnv PATH=(.*)$/m)![1]!,
+    sessionPath: sshdConfig(dir, port, pathFirst).match(/^SetEnv PATH=(\S*)/m)![1]!,
   };
   await waitFor("sshd", 30_000, () => {
     processes.assertRunning("sshd");

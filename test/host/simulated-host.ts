@@ -13,7 +13,7 @@ import {
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 
-const FAKES = join(__dirname, "fakes");
+export const FAKES = join(__dirname, "fakes");
 
 export interface StepRun {
   code: number | null;
@@ -39,9 +39,11 @@ export class SimulatedHost {
   readonly root: string;
   readonly state: string;
 
-  constructor(options: { nixosConfig?: string; importsModule?: boolean; poolHealth?: string } = {}) {
-    const base = mkdtempSync(join(tmpdir(), "faf-host-"));
-    hosts.push(this);
+  /** `base`: the directory to build it in (the caller removes it); default a new temporary one. */
+  constructor(options: { nixosConfig?: string; importsModule?: boolean; poolHealth?: string; base?: string } = {}) {
+    const base = options.base ?? mkdtempSync(join(tmpdir(), "faf-host-"));
+    if (options.base) mkdirSync(base, { recursive: true });
+    else hosts.push(this);
     this.root = join(base, "root");
     this.state = join(base, "state");
     mkdirSync(join(this.state, "pools"), { recursive: true });

@@ -1,0 +1,51 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { mutatingCalls, prodLikeSettings, prodSettings } from "../../e2e/prod-like";
+import { sshdConfig } from "../../e2e/sshd";
+import { SimulatedHost } from "../host/simulated-host";
+
+const ROOT = path.resolve(__dirname, "../..");
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "faf-prod-like-test-"));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+const server = { port: 40022, user: "root", clientKey: "", hostKey: "ssh-ed25519 AAAAC3Nza-e2e", sessionPath: "" };
+
+describe("the e2e's prod-like stack", () => {
+  it("is prod's settings with only the server node moved to the loopback sshd, its host key pinned", () => {
+    const prod = prodSettings(ROOT);
+    const settings = prodLikeSettings(ROOT, server, { "faf:sources": { charts: {} } });
+    const host = settings["faf:host"] as { nodes: Record<string, unknown>[] };
+    expect(host.nodes).toEqual([
+      expect.objectContaining({
+        name: "fafprod3",
+        role: "server",
+        address: "127.0.0.1",
+        port: 40022,
+        user: "root",
+        hostKey: server.hostKey,
+      }),
+    ]);
+    const { "faf:host": prodHost, ...prodRest } = prod;
+    const { "faf:host": _host, "faf:sources": sources, ...rest } = settings;
+    expect(rest).toEqual(prodRest);
+    expect(sources).toEqual({ charts: {} });
+    expect({ ...(prodHost as object), nodes: [] }).toEqual({ ...host, nodes: [] });
+  });
+
+  it("gives every SSH session the simulated host's root and state besides the fakes' PATH", () => {
+    const config = sshdConfig("/tmp/x", 40022, ["/opt/fakes"], { FAF_ROOT: "/tmp/h/root", FAKE_STATE: "/tmp/h/state" });
+    expect(config).toMatch(/^SetEnv PATH=\/opt\/fakes:\S+ FAF_ROOT=\/tmp\/h\/root FAKE_STATE=\/tmp\/h\/state$/m);
+  });
+
+  it("has k3s hand out the throwaway cluster's kubeconfig when nixos-rebuild switch starts it, and counts the switch as a mutation", () => {
+    const host = new SimulatedHost({ base: path.join(tmp, "host") });
+    const kubeconfig = "apiVersion: v1\nclusters:\n- cluster:\n    server: https://127.0.0.1:41234\n  name: faf-e2e\n";
+    fs.writeFileSync(path.join(host.state, "k3s.yaml"), kubeconfig);
+    const run = host.run("nixos-rebuild switch --flake /etc/nixos#fafprod3");
+    expect(run.code, run.stderr).toBe(0);
+    expect(host.read("/etc/rancher/k3s/k3s.yaml")).toBe(kubeconfig);
+    expect(mutatingCalls(host)).toEqual(["MUTATE nixos-rebuild switch --flake /etc/nixos#fafprod3"]);
+  });
+});
