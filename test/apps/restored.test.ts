@@ -3,7 +3,12 @@ import { describe, expect, inject, it } from "vitest";
 import { parse } from "yaml";
 import { CLOUDFLARE_IPV4 } from "../../components/platform/traefik";
 import { CATALOGUE } from "../../components/apps/catalogue";
-import { API_MAIL_TEMPLATES, mailTemplateHtml, USER_SERVICE_MAIL_TEMPLATES } from "../../components/apps/common/mail-templates";
+import {
+  API_MAIL_TEMPLATES,
+  MAIL_TEMPLATES_CHECKED_FOR,
+  mailTemplateHtml,
+  USER_SERVICE_MAIL_TEMPLATES,
+} from "../../components/apps/common/mail-templates";
 import { renderWorkload, type RenderContext } from "../../components/apps/render";
 import { routeMiddlewares } from "../../components/apps/routes";
 import { readManifests } from "../support/stacks";
@@ -68,6 +73,13 @@ describe("mail templates of faf-api and faf-user-service", () => {
     const content = mountedFile(objects, "faf-user-service", "/config/mail/welcome-to-faf.html")!;
     expect(content).toContain("https://www.faforever.xyz");
     expect(content).not.toContain("{{baseDomain}}");
+  });
+
+  it("holds each service to the release its templates were checked against (a newer one may need more)", () => {
+    for (const [workload, tag] of Object.entries(MAIL_TEMPLATES_CHECKED_FOR)) {
+      const image = CATALOGUE.find((s) => s.name === workload)!.image;
+      for (const used of [image.tag, ...Object.values(image.tagFor ?? {})]) expect(used, workload).toBe(tag);
+    }
   });
 
   it("writes each template with every variable the services check for", () => {

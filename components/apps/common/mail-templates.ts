@@ -74,8 +74,16 @@ const EMAIL_TAKEN: MailTemplate = {
 
 /** faf-api (faf-java-api v3): activation, welcome and password reset. */
 export const API_MAIL_TEMPLATES: readonly MailTemplate[] = [ACTIVATION, WELCOME, PASSWORD_RESET];
-/** faf-user-service (4.2): the API's three and the notice that an e-mail address is taken. */
+/**
+ * faf-user-service 4.2: the API's three and the notice that an e-mail address is taken. 4.3 adds
+ * `email-change-confirmation` (username, confirmationUrl) and `email-change-notification`
+ * (username, newEmail), later releases `password-change-notification` (username): a bump of the
+ * image needs them first, or the service does not start.
+ */
 export const USER_SERVICE_MAIL_TEMPLATES: readonly MailTemplate[] = [ACTIVATION, WELCOME, PASSWORD_RESET, EMAIL_TAKEN];
+
+/** The releases whose template checks these lists were written against (a test holds the images to them). */
+export const MAIL_TEMPLATES_CHECKED_FOR = { "faf-api": "v3.8.9", "faf-user-service": "4.2.0" } as const;
 
 export function mailTemplatePath(template: MailTemplate): string {
   return `${MAIL_DIR}/${template.file}`;
