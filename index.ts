@@ -60,7 +60,7 @@ if (cluster.kind === "host") {
       ? {
           dataSnapshot: {
             volumes: [...SNAPSHOT_VOLUMES],
-            generation: dataGeneration(profile.services.workloads, profile.environment, profile.replicaOverrides),
+            generation: dataGeneration(profile.services.workloads, profile.environment),
             retentionDays: profile.backups.snapshotRetentionDays,
           },
         }
@@ -170,7 +170,6 @@ const data = new DataServices(
       argoTracking: false,
     },
     passwords,
-    replicaOverrides: profile.replicaOverrides,
     after: [
       namespaces.byKey.infra,
       namespaces.byKey.apps,

@@ -119,7 +119,12 @@ async function run(
     PULUMI_BACKEND_URL: `file://${path.join(tmp, "state")}`,
     PULUMI_CONFIG_PASSPHRASE: "faf-e2e",
     PULUMI_SKIP_UPDATE_CHECK: "true",
+    // `npm run typecheck` checks the program before the e2e does (CI runs it first); the engine
+    // then only transpiles. FAF_E2E_TYPECHECK=1 has every preview and up type-check, as Pulumi.yaml asks.
+    ...(process.env.FAF_E2E_TYPECHECK === "1" ? {} : { PULUMI_NODEJS_TRANSPILE_ONLY: "true" }),
   };
+  // The prod-like stack signs with its configured key (faf:sshPrivateKey), never a developer's agent.
+  delete env.SSH_AUTH_SOCK;
   fs.mkdirSync(path.join(tmp, "state"));
   if (dirs) {
     // Our CLI and language host first on PATH; plugins only from the toolchain.

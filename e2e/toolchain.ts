@@ -75,6 +75,11 @@ export function toolchainPlugins(
       version: versions.TLS_PLUGIN_VERSION!,
       file: path.join(dirs["stand-in-providers"]!, "bin", "pulumi-resource-tls"),
     },
+    {
+      name: "command",
+      version: versions.COMMAND_PLUGIN_VERSION!,
+      file: path.join(dirs["stand-in-providers"]!, "bin", "pulumi-resource-command"),
+    },
   ];
 }
 

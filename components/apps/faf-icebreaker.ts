@@ -50,9 +50,24 @@ export const fafIcebreaker: WorkloadSpec = {
       derived: { CLOUDFLARE_TURN_KEY_ID: "disabled", GEOIPUPDATE_ACCOUNT_ID: "0", XIRSYS_IDENT: "disabled" },
     },
   },
-  // TODO(data): FAF fills /geoip with an init container (ghcr.io/maxmind/geoipupdate:v7.1.1, reading
-  // the GEOIPUPDATE_* keys, fsGroup 1000); the spec has no init steps, so it starts empty.
-  scratch: [{ mountPath: "/geoip" }, { mountPath: "/tmp" }],
+  // GeoLite2-City is about 70 MB, and an update writes the new copy beside the old before the swap.
+  scratch: [{ mountPath: "/geoip", sizeLimit: "256Mi" }, { mountPath: "/tmp" }],
+  // FAF's `geolite-db-dl`: every pod start downloads the GeoLite database (GEOIPUPDATE_EDITION_IDS
+  // above) into /geoip with the workload's MaxMind account, and nothing else of its Secret.
+  init: [
+    {
+      name: "geolite-db-dl",
+      image: { repository: "ghcr.io/maxmind/geoipupdate", tag: "v7.1.1" },
+      // Frequency 0: download once and exit (the image's entry script loops otherwise).
+      env: { GEOIPUPDATE_DB_DIR: "/geoip", GEOIPUPDATE_FREQUENCY: "0" },
+      secretKeys: ["GEOIPUPDATE_ACCOUNT_ID", "GEOIPUPDATE_LICENSE_KEY"],
+      resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "256Mi" } },
+      only: {
+        environments: ["prod", "test"],
+        reason: "a laptop has no MaxMind account (its generated key would fail the download); FAF's Tilt drops the step too",
+      },
+    },
+  ],
   databases: [{ engine: "mariadb", database: "faf-icebreaker", user: "faf-icebreaker", passwordKey: "DB_PASSWORD" }],
   broker: { vhost: "/faf-core", user: "faf-icebreaker", passwordKey: "RABBITMQ_PASSWORD" },
   requires: ["ory-hydra"],

@@ -1,6 +1,6 @@
 import type * as k8s from "@pulumi/kubernetes";
 import { claimName } from "../cluster/storage-table";
-import type { Image, JobSpec, PortSpec, ProbeSpec, ResourcesSpec, WorkloadSpec } from "./spec";
+import type { Image, InitStepSpec, JobSpec, PortSpec, ProbeSpec, ResourcesSpec, WorkloadSpec } from "./spec";
 
 type PodSpec = k8s.types.input.core.v1.PodSpec;
 type Container = k8s.types.input.core.v1.Container;
@@ -47,8 +47,11 @@ export function fileKey(path: string): string {
   return path.replace(/^\/+/, "").replace(/[^-._a-zA-Z0-9]/g, "_");
 }
 
-/** The pod template shared by the workload's controller and its jobs. */
-export function podSpec(inputs: PodInputs, container: Container, restartPolicy?: "Never"): PodSpec {
+/**
+ * The pod template shared by the workload's controller and its jobs. `init` containers (the
+ * controller's, see `initContainers`) get the same mounts as the main container.
+ */
+export function podSpec(inputs: PodInputs, container: Container, restartPolicy?: "Never", init: Container[] = []): PodSpec {
   const { spec } = inputs;
   const uid = spec.security?.runAsUser ?? DEFAULT_UID;
   const gid = spec.security?.runAsGroup ?? uid;
@@ -70,6 +73,9 @@ export function podSpec(inputs: PodInputs, container: Container, restartPolicy?:
       fsGroupChangePolicy: "OnRootMismatch",
       seccompProfile: { type: "RuntimeDefault" },
     },
+    ...(init.length > 0
+      ? { initContainers: init.map((step) => ({ ...step, volumeMounts: mounts.length > 0 ? mounts : undefined })) }
+      : {}),
     containers: [{ ...container, volumeMounts: mounts.length > 0 ? mounts : undefined }],
     volumes: volumes.length > 0 ? volumes : undefined,
   };
@@ -105,6 +111,39 @@ export function jobContainer(inputs: PodInputs, job: JobSpec): Container {
     .map(([name, value]) => ({ name, value }));
   const env = [...((container.env as k8s.types.input.core.v1.EnvVar[] | undefined) ?? []), ...extra];
   return { name: job.name, ...container, env: env.length > 0 ? env : undefined };
+}
+
+/**
+ * The workload's init steps that run in this environment, as containers: the step's image and
+ * resources, the workload's plain environment plus the step's own, and only the Secret keys the
+ * step names. Same hardening as every container.
+ */
+export function initContainers(inputs: PodInputs): Container[] {
+  const { spec } = inputs;
+  return (spec.init ?? [])
+    .filter((step) => step.only === undefined || step.only.environments.includes(inputs.environment))
+    .map((step) => initContainer(inputs, step));
+}
+
+function initContainer(inputs: PodInputs, step: InitStepSpec): Container {
+  const { spec } = inputs;
+  const keys = spec.secrets?.keys ?? [];
+  for (const key of step.secretKeys ?? []) {
+    if (!keys.includes(key)) {
+      throw new Error(
+        `${spec.name}.init.${step.name}.secretKeys: "${key}" is not one of the workload's secret keys (${keys.join(", ") || "none"}); declare it in secrets.keys`,
+      );
+    }
+  }
+  const base = containerBase(inputs, step.image, step.command, step.args, step.resources);
+  const plain = Object.entries(step.env ?? {})
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([name, value]) => ({ name, value }));
+  const secret = [...(step.secretKeys ?? [])]
+    .sort()
+    .map((key) => ({ name: key, valueFrom: { secretKeyRef: { name: inputs.secretName, key } } }));
+  const env = [...plain, ...secret];
+  return { name: step.name, ...base, env: env.length > 0 ? env : undefined };
 }
 
 function containerBase(

@@ -4,7 +4,7 @@ import { workloadLabels } from "../lib/labels";
 import { DATA_SERVICES, NAMESPACES, workloadNamespace } from "../lib/names";
 import { fillTemplate, fillTemplates, type TemplateContext } from "../lib/template";
 import { networkPolicy } from "./network";
-import { DEFAULT_UID, fileKey, jobContainer, mainContainer, podSpec, type PodInputs } from "./pod";
+import { DEFAULT_UID, fileKey, initContainers, jobContainer, mainContainer, podSpec, type PodInputs } from "./pod";
 import { ingressRoute, middlewares, tcpRoutes, type IngressSettings } from "./routes";
 import { infisicalStaticSecret, type SecretSource } from "../platform/secret-sync";
 import { tracked } from "../platform/tracking";
@@ -236,7 +236,7 @@ export function renderWorkload(spec: WorkloadSpec, context: RenderContext): Rend
     const replicas = replicasFor(spec, context);
     const template = {
       metadata: { labels: runLabels("server"), annotations: podAnnotations },
-      spec: podSpec(podInputs, mainContainer(podInputs)),
+      spec: podSpec(podInputs, mainContainer(podInputs), undefined, initContainers(podInputs)),
     };
     const selector = { matchLabels: { "app.kubernetes.io/name": spec.name, "app.kubernetes.io/instance": spec.name } };
     controller =

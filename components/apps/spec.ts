@@ -68,6 +68,11 @@ export interface WorkloadSpec {
    * @default "rolling" for Deployments; StatefulSets always roll one pod at a time
    */
   rollout?: "rolling" | "recreate";
+  /**
+   * Steps that run to completion, in order, in every pod before the main container starts
+   * (Kubernetes init containers): they see the workload's volumes and scratch directories.
+   */
+  init?: InitStepSpec[];
   /** Jobs that must complete before the workload starts (migrations). */
   jobs?: JobSpec[];
   /**
@@ -263,6 +268,28 @@ export interface JobSpec {
   backoffLimit?: number;
   /** @default 600 */
   activeDeadlineSeconds?: number;
+}
+
+export interface InitStepSpec {
+  /** Short name: the init container's name. */
+  name: string;
+  /** A pinned tag, like the workload's (Renovate finds `image: { repository, tag }` here too). */
+  image: Image;
+  command?: string[];
+  args?: string[];
+  /**
+   * Environment of this step only, on top of the workload's plain environment (its ConfigMap).
+   * The workload's Secret is not passed: only `secretKeys`.
+   */
+  env?: Record<string, string>;
+  /** Keys of the workload's Secret this step reads, as environment variables; nothing else of it. */
+  secretKeys?: string[];
+  resources: ResourcesSpec;
+  /**
+   * The environments that run it, with the reason the others do not (a laptop has no licence
+   * key or GitHub token). @default every environment
+   */
+  only?: { environments: ("prod" | "test" | "local")[]; reason: string };
 }
 
 export interface ScheduledJobSpec extends JobSpec {

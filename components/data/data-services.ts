@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { GeneratedPasswords } from "../apps/generated-secret";
-import { replicasFor, type RenderContext } from "../apps/render";
+import type { RenderContext } from "../apps/render";
 import type { WorkloadSpec } from "../apps/spec";
 import { createObject } from "../lib/create";
 import type { KubeObject } from "../lib/kube";
@@ -13,8 +13,15 @@ import { CHARTS, MANIFESTS } from "../platform/charts";
 import { MARIADB_IMAGE, MARIADB_WEBHOOK_PORT, MariaDB, ROOT_PASSWORD_KEY, mariadbRestore } from "./mariadb";
 import { MONGODB_IMAGE, mongodbBackupJob, mongodbRestoreJob, mongodbSpec, mongodbUserJob } from "./mongodb";
 import { dataPlan, type DataPlan } from "./plan";
-import { POSTGRES_IMAGE, postgresBackupJob, postgresRestoreJob, postgresSpec, postgresUserJob } from "./postgres";
-import { RABBITMQ_IMAGE, RabbitMQ } from "./rabbitmq";
+import {
+  PGAUTOUPGRADE_IMAGE,
+  POSTGRES_IMAGE,
+  postgresBackupJob,
+  postgresRestoreJob,
+  postgresSpec,
+  postgresUserJob,
+} from "./postgres";
+import { ADMIN_PASSWORD_KEY, ADMIN_USER, RABBITMQ_IMAGE, RabbitMQ } from "./rabbitmq";
 import { StatefulDataService, statefulDataObjects, type EngineDefinition } from "./server";
 
 const TYPE = "faf:data:DataServices";
@@ -88,16 +95,12 @@ export const SNAPSHOT_VOLUMES = ["mariadb", "postgres", "mongodb", "rabbitmq"] a
  * A hash of everything that defines the data services (users, grants, images, operator
  * versions, sizing): when it changes, `pulumi up` is about to change a data service. Pure.
  */
-export function dataGeneration(
-  workloads: readonly WorkloadSpec[],
-  environment: "prod" | "test" | "local",
-  replicaOverrides: Readonly<Record<string, number>>,
-): string {
+export function dataGeneration(workloads: readonly WorkloadSpec[], environment: "prod" | "test" | "local"): string {
   return contentHash({
     plan: dataPlan(workloads),
     environment,
-    binlog: binlogNeeded(workloads, environment, replicaOverrides),
-    images: [MARIADB_IMAGE, RABBITMQ_IMAGE, POSTGRES_IMAGE, MONGODB_IMAGE],
+    // The upgrade step rewrites PostgreSQL's data directory: a new one is a data change too.
+    images: [MARIADB_IMAGE, RABBITMQ_IMAGE, POSTGRES_IMAGE, PGAUTOUPGRADE_IMAGE, MONGODB_IMAGE],
     charts: [CHARTS.mariadbOperatorCrds, CHARTS.mariadbOperator, CHARTS.certManager, MANIFESTS],
   });
 }
@@ -106,6 +109,9 @@ export function dataGeneration(
 export function dataSecretFolders(services: readonly DataServiceName[]): ExpectedSecrets[] {
   return [
     ...(services.includes("mariadb") ? [{ path: "/mariadb", keys: [ROOT_PASSWORD_KEY], reader: "mariadb (root password)" }] : []),
+    ...(services.includes("rabbitmq")
+      ? [{ path: "/rabbitmq", keys: [ADMIN_PASSWORD_KEY], reader: `rabbitmq (${ADMIN_USER}, the admin user)` }]
+      : []),
     ...expectedSecrets(
       [POSTGRES, MONGODB].filter((d) => services.includes(d.service)).map((d) => d.spec),
       false,
@@ -126,23 +132,6 @@ export function restoreObjects(
   return restore;
 }
 
-/**
- * Whether a workload that reads the binary log (a user with replication rights) runs here: only
- * then does MariaDB write one (FAF keeps debezium at 0 replicas). Pure.
- */
-export function binlogNeeded(
-  workloads: readonly WorkloadSpec[],
-  environment: "prod" | "test" | "local",
-  replicaOverrides: Readonly<Record<string, number>>,
-): boolean {
-  return workloads.some(
-    (spec) =>
-      (spec.databases ?? []).some(
-        (db) => db.engine === "mariadb" && db.serverPrivileges?.privileges.includes("REPLICATION SLAVE"),
-      ) && replicasFor(spec, { environment, replicaOverride: replicaOverrides[spec.name] }) > 0,
-  );
-}
-
 export interface DataServicesArgs {
   /** The selected workloads: the data layer declares what they need, and nothing else. */
   workloads: readonly WorkloadSpec[];
@@ -153,8 +142,6 @@ export interface DataServicesArgs {
   passwords: GeneratedPasswords | undefined;
   /** Namespaces, the secret store and its syncs, a host snapshot. */
   after: pulumi.Resource[];
-  /** Replica counts set in the stack file (a replication reader switched on turns the binary log on). */
-  replicaOverrides: Readonly<Record<string, number>>;
   /** The claims of the data volumes, by volume key. */
   claims: Readonly<Record<string, pulumi.Resource>>;
 }
@@ -183,7 +170,6 @@ export class DataServices extends pulumi.ComponentResource {
           plan: plan.mariadb,
           context,
           clients: clientsOf(args.workloads, "mariadb"),
-          binlog: binlogNeeded(args.workloads, context.environment, args.replicaOverrides),
           after: [...args.after, operators],
           claims: claims("mariadb", "backups-mariadb"),
         },

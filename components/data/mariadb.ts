@@ -35,10 +35,20 @@ export const MARIADB_RESOURCES = {
 };
 
 /**
- * FAF's server settings (gitops-stack `mysqld-custom.cnf`), with the buffer pool sized for the
- * environment; the binary log in row format only when a change-capture user (debezium) needs it.
+ * FAF's binary log (gitops-stack `mysqld-custom.cnf`), always on as FAF runs it: row events with
+ * full row images (what change capture such as debezium reads), kept 10 days, which also lets an
+ * admin replay changes made since the nightly dump. FAF's file name `mysql-bin`, so the log and
+ * index already in FAF's data directory carry on and are expired like new ones (docs/decisions/028).
  */
-export function myCnf(environment: DataContext["environment"], binlog: boolean): string {
+export const BINLOG = {
+  log_bin: "mysql-bin",
+  binlog_format: "ROW",
+  binlog_row_image: "FULL",
+  binlog_expire_logs_seconds: String(10 * 24 * 3600),
+} as const;
+
+/** FAF's server settings (gitops-stack `mysqld-custom.cnf`), with the buffer pool sized for the environment. */
+export function myCnf(environment: DataContext["environment"]): string {
   const lines = [
     "[mariadb]",
     `innodb_buffer_pool_size=${sized(environment, "16G", "256M")}`,
@@ -57,24 +67,14 @@ export function myCnf(environment: DataContext["environment"], binlog: boolean):
     "slow_query_log=1",
     "plugin_load_add=query_response_time",
     "query_response_time_stats=ON",
+    "server_id=1",
+    ...Object.entries(BINLOG).map(([key, value]) => `${key}=${value}`),
   ];
-  if (binlog) {
-    lines.push(
-      "server_id=1",
-      "log_bin=mariadb-bin",
-      "binlog_format=ROW",
-      "binlog_row_image=FULL",
-      "binlog_expire_logs_seconds=259200",
-    );
-  }
   return `${lines.join("\n")}\n`;
 }
 
-/**
- * The server: the official image on FAF's `mariadb` volume, one instance. `binlog`: a change
- * capture reader (debezium) runs in this environment. Pure.
- */
-export function mariadbServer(context: DataContext, binlog: boolean): KubeObject {
+/** The server: the official image on FAF's `mariadb` volume, one instance. Pure. */
+export function mariadbServer(context: DataContext): KubeObject {
   return {
     apiVersion: MARIADB_API,
     kind: "MariaDB",
@@ -95,7 +95,7 @@ export function mariadbServer(context: DataContext, binlog: boolean): KubeObject
       // One instance on a ReadWriteOnce volume: the old pod stops before the new one starts,
       // and an operator upgrade never restarts the database on its own.
       updateStrategy: { type: "RollingUpdate", autoUpdateDataPlane: false },
-      myCnf: myCnf(context.environment, binlog),
+      myCnf: myCnf(context.environment),
       timeZone: "UTC",
       resources: sized(context.environment, MARIADB_RESOURCES.production, MARIADB_RESOURCES.laptop),
       // The official image's mysql user owns FAF's existing data directory.
@@ -236,8 +236,6 @@ export interface MariaDBArgs {
   context: DataContext;
   /** Workloads' namespaces and pod labels that connect (the policy admits them). */
   clients: Peer[];
-  /** Write the binary log: a replication user's workload runs (its pods cost nothing when it does not). */
-  binlog: boolean;
   /** Namespaces, the secret store, a host snapshot: what must exist first. */
   after: pulumi.Resource[];
   /** The claims of the data and backup volumes: only the server and its backups wait for them. */
@@ -285,7 +283,7 @@ export class MariaDB extends pulumi.ComponentResource {
       context,
       { parent: this, dependsOn: args.after },
     );
-    const server = createObject(`${name}-server`, mariadbServer(context, args.binlog), {
+    const server = createObject(`${name}-server`, mariadbServer(context), {
       parent: this,
       dependsOn: [...args.after, ...args.claims, operator, rootSecret],
       ...data,

@@ -12,6 +12,57 @@ import type { DatabaseUser } from "./plan";
  */
 const IMAGE = { repository: "docker.io/library/postgres", tag: "17.9-bookworm" };
 export const POSTGRES_IMAGE = `${IMAGE.repository}:${IMAGE.tag}`;
+/** The server's major version: what the data directory must be before the server starts. */
+export const POSTGRES_MAJOR = IMAGE.tag.split(".")[0]!;
+/**
+ * FAF's major-version upgrade step (gitops-stack `infra/postgres`): pgautoupgrade for the
+ * server's major, which carries the older servers' binaries for `pg_upgrade` (docs/decisions/028).
+ */
+export const PGAUTOUPGRADE_IMAGE = "docker.io/pgautoupgrade/pgautoupgrade:17-bookworm";
+/** Where pgautoupgrade's image keeps its entry point (which runs the upgrade, then exits in one-shot mode). */
+export const PGAUTOUPGRADE_ENTRYPOINT = "/usr/local/bin/docker-entrypoint.sh";
+/** The runbook the upgrade step names when it refuses to start the server. */
+export const UPGRADE_RUNBOOK = "docs/runbooks/postgres-major-upgrade.md";
+
+/**
+ * The init step in front of the server: compares the data directory's `PG_VERSION` with the
+ * server's major and runs pgautoupgrade (one shot: upgrade, reindex, exit) only when the data is
+ * older. It refuses, with the runbook, a newer data directory (no in-place downgrade), a
+ * half-finished earlier upgrade, and an upgrade image built for another major. Pure.
+ */
+export function postgresUpgradeScript(): string {
+  const refuse = (why: string) => `  echo "refusing to start PostgreSQL: ${why}; see ${UPGRADE_RUNBOOK}" >&2; exit 1`;
+  return [
+    "set -eu",
+    'target="$SERVER_MAJOR"',
+    'if [ ! -s "$PGDATA/PG_VERSION" ]; then',
+    '  echo "no cluster in $PGDATA yet: the server creates one at PostgreSQL $target"; exit 0',
+    "fi",
+    'current=$(cat "$PGDATA/PG_VERSION")',
+    'if [ -e "$PGDATA/upgrade_in_progress.lock" ] || [ -e "$PGDATA/old" ] || [ -e "$PGDATA/new" ]; then',
+    refuse("$PGDATA holds a half-finished upgrade (upgrade_in_progress.lock, old/ or new/)"),
+    "fi",
+    'case "$current" in',
+    "  [0-9]*) ;;",
+    `  *) ${refuse("$PGDATA/PG_VERSION holds $current, not a PostgreSQL version").trimStart()} ;;`,
+    "esac",
+    'if [ "$current" = "$target" ]; then',
+    '  echo "the cluster is PostgreSQL $current, as the server: nothing to upgrade"; exit 0',
+    "fi",
+    // 9.6 -> 9: majors before 10 had two parts.
+    'if [ "${current%%.*}" -gt "$target" ]; then',
+    refuse(
+      "the cluster in $PGDATA is PostgreSQL $current, newer than the server ($target), and a major version cannot be downgraded in place",
+    ),
+    "fi",
+    'if [ "${PGTARGET%%.*}" != "$target" ]; then',
+    refuse("the upgrade image targets PostgreSQL $PGTARGET but the server runs $target; pin both to one major"),
+    "fi",
+    'echo "upgrading the cluster in $PGDATA from PostgreSQL $current to $target (pg_upgrade --link, then reindex)"',
+    "export PGAUTO_ONESHOT=yes",
+    `exec ${PGAUTOUPGRADE_ENTRYPOINT} postgres`,
+  ].join("\n");
+}
 const HOST = `${DATA_SERVICES.postgres.service}.${DATA_SERVICES.postgres.namespace}.svc.cluster.local`;
 
 export const postgresSpec: WorkloadSpec = {
@@ -24,6 +75,21 @@ export const postgresSpec: WorkloadSpec = {
   secrets: { keys: ["POSTGRES_PASSWORD"] },
   volumes: [{ volume: "postgres", mountPath: "/var/lib/postgresql/data" }],
   scratch: [{ mountPath: "/var/run/postgresql", sizeLimit: "16Mi" }, { mountPath: "/tmp" }],
+  // Runs as the server's user on the server's volume: the data directory is already owned by it,
+  // so pgautoupgrade's one-shot mode has no permissions to restore and needs no root.
+  init: [
+    {
+      name: "pgautoupgrade",
+      image: {
+        repository: PGAUTOUPGRADE_IMAGE.slice(0, PGAUTOUPGRADE_IMAGE.lastIndexOf(":")),
+        tag: PGAUTOUPGRADE_IMAGE.slice(PGAUTOUPGRADE_IMAGE.lastIndexOf(":") + 1),
+      },
+      command: ["/bin/bash", "-c"],
+      args: [postgresUpgradeScript()],
+      env: { SERVER_MAJOR: POSTGRES_MAJOR },
+      resources: DATABASE_SERVER.resources,
+    },
+  ],
   probes: {
     startup: { exec: ["pg_isready", "-U", "postgres", "-h", "127.0.0.1"], periodSeconds: 5, failureThreshold: 60 },
     readiness: { exec: ["pg_isready", "-U", "postgres", "-h", "127.0.0.1"], periodSeconds: 10 },

@@ -156,6 +156,60 @@ export function rabbitmqUserObjects(user: BrokerUser): { user: KubeObject; permi
   };
 }
 
+/** FAF's admin user (gitops-stack `apps/rabbitmq`, `default_user`), for people: the management UI and `rabbitmqadmin`. */
+export const ADMIN_USER = "faf-admin";
+/** FAF's key for its password: `ADMIN_PASSWORD` in the secret store folder `/rabbitmq` (generated on a laptop). */
+export const ADMIN_PASSWORD_KEY = "ADMIN_PASSWORD";
+/** The vhost RabbitMQ creates itself, where FAF's admin had its default permissions. */
+const DEFAULT_VHOST = "/";
+
+/**
+ * FAF's `faf-admin`: an `administrator` with every permission on the default vhost and on each
+ * vhost the apps use, as FAF's admin had (default permissions on `/`, and the creator's on the
+ * vhosts its jobs declared). A managed User next to the operator's own default user, which the
+ * topology operator keeps using: a password rotated in the secret store reaches RabbitMQ, and
+ * the operator's credentials never depend on it. Pure.
+ */
+export function rabbitmqAdminObjects(vhosts: readonly string[]): {
+  credentials: CredentialCopy;
+  user: KubeObject;
+  permissions: KubeObject[];
+} {
+  const name = objectName("rabbitmq-user", ADMIN_USER);
+  const password = { workload: NAME, namespace: NAMESPACE, key: ADMIN_PASSWORD_KEY };
+  return {
+    credentials: {
+      name,
+      namespace: NAMESPACE,
+      username: ADMIN_USER,
+      password,
+      labels: { ...dataLabels(NAME, "user"), ...TOPOLOGY_LABEL },
+    },
+    user: {
+      apiVersion: RABBITMQ_API,
+      kind: "User",
+      metadata: { name, namespace: NAMESPACE, labels: dataLabels(NAME, "user"), annotations: readyAnnotations() },
+      spec: { tags: ["administrator"], importCredentialsSecret: { name }, rabbitmqClusterReference: CLUSTER_REF },
+    },
+    permissions: [DEFAULT_VHOST, ...vhosts].map((vhost) => ({
+      apiVersion: RABBITMQ_API,
+      kind: "Permission",
+      metadata: {
+        name: objectName("rabbitmq-permission", ADMIN_USER, vhost === DEFAULT_VHOST ? "default" : vhost),
+        namespace: NAMESPACE,
+        labels: dataLabels(NAME, "permission"),
+        annotations: readyAnnotations(),
+      },
+      spec: {
+        vhost,
+        userReference: { name },
+        permissions: { configure: ".*", read: ".*", write: ".*" },
+        rabbitmqClusterReference: CLUSTER_REF,
+      },
+    })),
+  };
+}
+
 /**
  * AMQP from the workloads that declared a broker user, the management API from the topology
  * operator, metrics from the scraper. Nothing out but DNS (faf-apps' allow-dns policy).
@@ -258,6 +312,22 @@ export class RabbitMQ extends pulumi.ComponentResource {
         dependsOn: [created, ...(vhost ? [vhost] : [])],
       });
       userReady.set(user.user, [created, permission]);
+    }
+    const admin = rabbitmqAdminObjects(plan.vhosts);
+    const adminCredentials = createCredentialCopy(`${name}-credentials-${ADMIN_USER}`, admin.credentials, context, {
+      parent: this,
+      dependsOn: args.after,
+    });
+    const adminUser = createObject(`${name}-${admin.user.metadata.name}`, admin.user, {
+      parent: this,
+      dependsOn: [...topology, adminCredentials],
+    });
+    for (const permission of admin.permissions) {
+      const vhost = vhosts.get(String((permission.spec as { vhost: string }).vhost));
+      createObject(`${name}-${permission.metadata.name}`, permission, {
+        parent: this,
+        dependsOn: [adminUser, ...(vhost ? [vhost] : [])],
+      });
     }
     this.userReady = userReady;
     this.registerOutputs({});

@@ -6,6 +6,9 @@
 #   build.sh [NAME...]          build what is missing (about an hour on two cores when cold);
 #                               with names, only those components
 #   build.sh --check [NAME...]  build nothing; print NAME=DIR per component, exit 1 if one is missing
+#   build.sh --test [NAME...]   run the Go tests of the components that have them (the language
+#                               host, the stand-in providers; no Pulumi CLI needed) in a temporary
+#                               copy, built or not; a build runs them too before it builds
 #
 # FAF_E2E_CACHE overrides the cache root (default ${XDG_CACHE_HOME:-$HOME/.cache}/faf-e2e).
 set -euo pipefail
@@ -14,8 +17,8 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$here/versions.env"
 root="${FAF_E2E_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/faf-e2e}"
 mode=build
-if [ "${1:-}" = --check ]; then
-  mode=--check
+if [ "${1:-}" = --check ] || [ "${1:-}" = --test ]; then
+  mode="$1"
   shift
 fi
 only=("$@")
@@ -34,7 +37,7 @@ components=(
   "kwok:kwok:KWOK_VERSION"
   "pulumi:pulumi:PULUMI_VERSION"
   "language-host:language-host:PULUMI_VERSION"
-  "stand-in-providers:stand-in-providers:RANDOM_PLUGIN_VERSION TLS_PLUGIN_VERSION"
+  "stand-in-providers:stand-in-providers:RANDOM_PLUGIN_VERSION TLS_PLUGIN_VERSION COMMAND_PLUGIN_VERSION"
   "kubernetes-provider:kubernetes-provider:KUBERNETES_PROVIDER_BUILT KUBERNETES_PLUGIN_VERSION PULUMI_VERSION"
   "control-plane:control-plane:KUBERNETES_VERSION"
 )
@@ -69,6 +72,10 @@ build_component() {
       ;;
   esac
   go mod tidy
+  # Our own Go code (the language host, the stand-in providers) is tested before it is built.
+  if compgen -G "*_test.go" >/dev/null; then
+    go test -count=1 .
+  fi
   case "$name" in
     etcd)
       go build -trimpath -o "$out.partial/bin/etcd" .
@@ -93,9 +100,11 @@ build_component() {
       go build -trimpath -ldflags "-X main.version=$PULUMI_VERSION" -o "$out.partial/bin/pulumi-language-nodejs" .
       ;;
     stand-in-providers)
-      go build -trimpath -ldflags "-X main.randomVersion=$RANDOM_PLUGIN_VERSION -X main.tlsVersion=$TLS_PLUGIN_VERSION" \
+      go build -trimpath \
+        -ldflags "-X main.randomVersion=$RANDOM_PLUGIN_VERSION -X main.tlsVersion=$TLS_PLUGIN_VERSION -X main.commandVersion=$COMMAND_PLUGIN_VERSION" \
         -o "$out.partial/bin/pulumi-resource-random" .
       cp "$out.partial/bin/pulumi-resource-random" "$out.partial/bin/pulumi-resource-tls"
+      cp "$out.partial/bin/pulumi-resource-random" "$out.partial/bin/pulumi-resource-command"
       ;;
     kubernetes-provider)
       go build -trimpath \
@@ -120,10 +129,32 @@ build_component() {
   mv "$out.partial" "$out"
 }
 
+# Runs a component's Go tests in a temporary copy of its wrapper module (which has no go.sum in git).
+test_component() {
+  local dir="$1" tmp rc=0
+  tmp="$(mktemp -d)"
+  cp -r "$here/$dir/." "$tmp/"
+  (cd "$tmp" && go mod tidy && go test -count=1 -v . 2>&1 | grep -v '^=== RUN') || rc=$?
+  rm -rf "$tmp"
+  return "$rc"
+}
+
 missing=0
 for entry in "${components[@]}"; do
   IFS=: read -r name dir vars <<<"$entry"
   if [ "${#only[@]}" -gt 0 ] && [[ " ${only[*]} " != *" $name "* ]]; then
+    continue
+  fi
+  if [ "$mode" = --test ]; then
+    if ls "$here/$dir"/*_test.go >/dev/null 2>&1; then
+      echo "e2e toolchain: testing $name"
+      if test_component "$dir"; then
+        echo "e2e toolchain: $name tests passed"
+      else
+        echo "e2e toolchain: $name tests FAILED" >&2
+        missing=1
+      fi
+    fi
     continue
   fi
   out="$root/$name-$(component_dir "$dir" "$vars")"
@@ -139,8 +170,11 @@ for entry in "${components[@]}"; do
   fi
   echo "e2e toolchain: building $name into $out ($(date -u +%H:%M:%S))"
   start=$SECONDS
-  # Each component in a subshell: one that fails is reported, and the others still build.
-  if (build_component "$name" "$dir" "$out"); then
+  # Each component in a subshell: one that fails is reported, and the others still build. The
+  # subshell runs in the background and is waited for, because inside an `if` condition bash
+  # ignores `set -e` and a failed step would go on to move a broken build into the cache.
+  (build_component "$name" "$dir" "$out") &
+  if wait $!; then
     echo "e2e toolchain: $name built in $((SECONDS - start))s"
   else
     echo "e2e toolchain: $name FAILED after $((SECONDS - start))s (its log is above)" >&2

@@ -31,7 +31,11 @@ describe.each(CATALOGUE.map((spec) => [spec.name, spec] as [string, WorkloadSpec
   });
 
   it("pins its images to release tags, unless the image says why it follows a branch build", () => {
-    const images = [spec.image, ...[...(spec.jobs ?? []), ...(spec.tasks ?? [])].flatMap((j) => (j.image ? [j.image] : []))];
+    const images = [
+      spec.image,
+      ...[...(spec.jobs ?? []), ...(spec.tasks ?? [])].flatMap((j) => (j.image ? [j.image] : [])),
+      ...(spec.init ?? []).map((step) => step.image),
+    ];
     for (const image of images) {
       const tags = [image.tag, ...Object.values(image.tagFor ?? {})];
       const branches = tags.filter((tag) => !PINNED_TAG.test(tag));

@@ -81,8 +81,8 @@ describe("prod render: FAF's services that were missing", () => {
       .filter((m) => m.object.kind === "Grant" && (m.object as any).spec.username === "faf-mysql-exporter")
       .map((m) => (m.object as any).spec);
     expect(grants.find((g) => g.database === "*")?.privileges).toEqual(["PROCESS", "REPLICATION CLIENT", "SELECT"]);
-    // Reading the binary log's size is not reading the log: MariaDB writes one only for debezium.
-    expect(find("MariaDB", "mariadb").spec.myCnf).not.toContain("log_bin");
+    // --collect.binlog_size reads the binary log FAF always writes.
+    expect(find("MariaDB", "mariadb").spec.myCnf).toContain("log_bin=mysql-bin");
   });
 });
 

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CATALOGUE } from "../../components/apps/catalogue";
 import type { WorkloadSpec } from "../../components/apps/spec";
-import { MONGODB, POSTGRES, binlogNeeded } from "../../components/data/data-services";
+import { MONGODB, POSTGRES } from "../../components/data/data-services";
 import { dataJob, type DataJob } from "../../components/data/jobs";
 import { mariadbServer, mariadbUserObjects, myCnf } from "../../components/data/mariadb";
 import { dataPlan, objectName, passwordKeysRead } from "../../components/data/plan";
@@ -130,14 +130,20 @@ describe("data objects", () => {
     expect(grants.map((g) => (g.spec as { database: string }).database)).toEqual(["faf_lobby", "faf-league"]);
   });
 
-  it("turns the binary log on only while a replication reader (debezium) runs", () => {
-    expect(myCnf("prod", true)).toContain("binlog_format=ROW");
-    expect(myCnf("prod", false)).not.toContain("log_bin");
-    expect(myCnf("local", false)).toContain("innodb_buffer_pool_size=256M");
-    // FAF keeps debezium at 0 replicas: no binary log until a stack switches it on.
-    expect(binlogNeeded(CATALOGUE, "prod", {})).toBe(false);
-    expect(binlogNeeded(CATALOGUE, "prod", { debezium: 1 })).toBe(true);
-    expect((mariadbServer(context, true).spec as { myCnf: string }).myCnf).toContain("log_bin=mariadb-bin");
+  it("always writes FAF's binary log: mysql-bin, ROW events with FULL row images, kept 10 days, in every environment", () => {
+    for (const environment of ["prod", "test", "local"] as const) {
+      const lines = myCnf(environment).split("\n");
+      expect(lines).toEqual(
+        expect.arrayContaining([
+          "log_bin=mysql-bin",
+          "binlog_format=ROW",
+          "binlog_row_image=FULL",
+          "binlog_expire_logs_seconds=864000",
+        ]),
+      );
+    }
+    expect(myCnf("local")).toContain("innodb_buffer_pool_size=256M");
+    expect((mariadbServer(context).spec as { myCnf: string }).myCnf).toContain("log_bin=mysql-bin");
   });
 
   it("gives each broker user a labelled credentials Secret copied from the app's key, and a permission on its vhost", () => {

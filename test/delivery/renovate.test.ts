@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CATALOGUE } from "../../components/apps/catalogue";
 import { MARIADB_IMAGE } from "../../components/data/mariadb";
 import { MONGODB_IMAGE } from "../../components/data/mongodb";
-import { POSTGRES_IMAGE } from "../../components/data/postgres";
+import { PGAUTOUPGRADE_IMAGE, POSTGRES_IMAGE } from "../../components/data/postgres";
 import { RABBITMQ_IMAGE } from "../../components/data/rabbitmq";
 import { CHARTS, MANIFESTS } from "../../components/platform/charts";
 import { ROOT } from "../support/cli";
@@ -117,9 +117,11 @@ describe("Renovate", { timeout: 900_000 }, () => {
     if (!renovate) return;
     const images = [
       ...CATALOGUE.map((s) => `${s.image.repository}:${s.image.tag}`),
+      ...CATALOGUE.flatMap((s) => (s.init ?? []).map((step) => `${step.image.repository}:${step.image.tag}`)),
       MARIADB_IMAGE,
       RABBITMQ_IMAGE,
       POSTGRES_IMAGE,
+      PGAUTOUPGRADE_IMAGE,
       MONGODB_IMAGE,
     ];
     for (const image of new Set(images)) {

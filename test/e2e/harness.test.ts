@@ -7,7 +7,7 @@ import { Processes } from "../../e2e/processes";
 import { checkWorkloads } from "../../e2e/run";
 import { AWAITED_CUSTOM_RESOURCES, conditionStage, writeCustomResourceStages } from "../../e2e/stages";
 import { SCHEMAS_DIR, crdsFor, plural, writeStandInCharts } from "../../e2e/stand-in-charts";
-import { TOOLCHAIN_DIR, parseCheck, pinnedVersions, requiredPlugins } from "../../e2e/toolchain";
+import { TOOLCHAIN_DIR, parseCheck, pinnedVersions, requiredPlugins, toolchainPlugins } from "../../e2e/toolchain";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "faf-e2e-test-"));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -40,6 +40,13 @@ describe("the pinned e2e toolchain", () => {
     expect(version("RANDOM_PLUGIN_VERSION")).toBe(wanted.random);
     expect(version("TLS_PLUGIN_VERSION")).toBe(wanted.tls);
     expect(version("COMMAND_PLUGIN_VERSION")).toBe(wanted.command);
+  });
+
+  it("installs every plugin the program needs from the built toolchain, command included", () => {
+    const dirs = { "kubernetes-provider": "/c/k8s", "stand-in-providers": "/c/stand-ins" };
+    const installed = toolchainPlugins(dirs).map((p) => ({ name: p.name, version: p.version }));
+    expect(installed).toEqual(expect.arrayContaining(requiredPlugins()));
+    expect(toolchainPlugins(dirs).find((p) => p.name === "command")?.file).toBe("/c/stand-ins/bin/pulumi-resource-command");
   });
 
   it("replaces every staging module of k8s.io/kubernetes with the same release", () => {

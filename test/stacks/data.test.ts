@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { describe, expect, inject, it } from "vitest";
 import { CATALOGUE } from "../../components/apps/catalogue";
+import { dataSecretFolders } from "../../components/data/data-services";
 import { validateCustomObject } from "../support/crd-schemas";
 import { readManifests, readResources, reasonedBranchImages, STACKS, type RenderedObject } from "../support/stacks";
 import { upstreamCrdsAvailable, validateUpstream } from "../support/upstream-crds";
@@ -40,9 +41,10 @@ describe("prod data layer", () => {
     expect(names.every((n) => grants.some((g) => g.spec.username === n))).toBe(true);
 
     expect(kind(m, "Vhost").map((v) => v.spec.name)).toEqual(["/faf-core"]);
-    const brokerUsers = kind(m, "User", "rabbitmq.com");
+    // The apps' five, besides FAF's admin (checked in restored.test.ts).
+    const brokerUsers = kind(m, "User", "rabbitmq.com").filter((u) => u.metadata.name !== "rabbitmq-user-faf-admin");
     expect(brokerUsers).toHaveLength(5);
-    const permissions = kind(m, "Permission");
+    const permissions = kind(m, "Permission").filter((p) => p.spec.userReference.name !== "rabbitmq-user-faf-admin");
     expect(permissions.map((p) => p.spec.userReference.name).sort()).toEqual(brokerUsers.map((u) => u.metadata.name).sort());
     expect(permissions.every((p) => p.spec.vhost === "/faf-core")).toBe(true);
     expect(
@@ -60,8 +62,11 @@ describe("prod data layer", () => {
     }
   });
 
-  it("reads every database password from a key some workload's secret declares", () => {
-    const declared = new Map(CATALOGUE.map((spec) => [spec.name, spec.secrets?.keys ?? []]));
+  it("reads every database password from a key some workload's secret, or a data service's own folder, declares", () => {
+    const declared = new Map([
+      ...CATALOGUE.map((spec) => [spec.name, spec.secrets?.keys ?? []] as const),
+      ...dataSecretFolders(["mariadb", "mongodb", "postgres", "rabbitmq"]).map((f) => [f.path.slice(1), f.keys] as const),
+    ]);
     const read: string[] = [];
     for (const m of manifests()) {
       const object = m.object as any;

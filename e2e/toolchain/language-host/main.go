@@ -184,7 +184,7 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 		return &pulumirpc.RunResponse{Error: "node is not on PATH"}, nil
 	}
 	typescript, nodeargs, tsconfig := runOptions(req)
-	config, err := json.Marshal(req.GetConfig())
+	config, err := configJSON(req.GetConfig())
 	if err != nil {
 		return nil, err
 	}
@@ -230,4 +230,13 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	default:
 		return &pulumirpc.RunResponse{Error: err.Error()}, nil
 	}
+}
+
+// configJSON is PULUMI_CONFIG's value: an empty configuration is {} to the SDK, never null
+// (the SDK calls Object.keys on what it parses, and a stack without settings sends none).
+func configJSON(config map[string]string) ([]byte, error) {
+	if config == nil {
+		config = map[string]string{}
+	}
+	return json.Marshal(config)
 }

@@ -1,6 +1,7 @@
-// Stand-ins for the random and tls providers, whose modules the proxy refuses at every version
-// (docs/decisions/016): our own code, implementing only the two resources the program creates,
-// RandomPassword and an RSA PrivateKey, with their real type tokens and output names.
+// Stand-ins for the random, tls and command providers, whose modules the proxy refuses at every
+// version (docs/decisions/016): our own code, implementing only the resources the program creates
+// (RandomPassword, an RSA PrivateKey, local and remote Command) with their real type tokens,
+// property names and, for Command, pulumi-command v1.2.1's lifecycle.
 module faf-e2e/stand-in-providers
 
 go 1.26

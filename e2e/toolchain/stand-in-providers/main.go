@@ -1,5 +1,6 @@
-// Command stand-in-providers serves pulumi-resource-random or pulumi-resource-tls, by the name
-// it is started under: RandomPassword and RSA PrivateKey only, each replaced on any input change.
+// Command stand-in-providers serves pulumi-resource-random, pulumi-resource-tls or
+// pulumi-resource-command, by the name it is started under: RandomPassword and RSA PrivateKey
+// only, each replaced on any input change; local and remote Command (command.go).
 package main
 
 import (
@@ -23,6 +24,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 	"golang.org/x/crypto/ssh"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/protobuf/types/known/emptypb"
 	"google.golang.org/protobuf/types/known/structpb"
 
@@ -31,7 +33,7 @@ import (
 )
 
 // Set with -ldflags -X: the plugin versions our npm SDKs ask for.
-var randomVersion, tlsVersion = "0.0.0", "0.0.0"
+var randomVersion, tlsVersion, commandVersion = "0.0.0", "0.0.0", "0.0.0"
 
 type resource struct {
 	inputs []string
@@ -59,13 +61,25 @@ type server struct {
 func main() {
 	name := strings.TrimPrefix(filepath.Base(os.Args[0]), "pulumi-resource-")
 	version := map[string]string{"random": randomVersion, "tls": tlsVersion}[name]
-	if _, ok := resources[name]; !ok {
-		fmt.Fprintf(os.Stderr, "stand-in provider: started as %q; expected pulumi-resource-random or pulumi-resource-tls\n", os.Args[0])
+	var provider pulumirpc.ResourceProviderServer = &server{name: name, version: version}
+	if name == "command" {
+		// The engine's address is the first argument: command output goes to its log.
+		var logs engineLogger
+		if len(os.Args) > 1 {
+			conn, err := grpc.NewClient(os.Args[1], grpc.WithTransportCredentials(insecure.NewCredentials()))
+			if err != nil {
+				fmt.Fprintf(os.Stderr, "stand-in provider: the engine at %s: %v\n", os.Args[1], err)
+				os.Exit(1)
+			}
+			logs.client = pulumirpc.NewEngineClient(conn)
+		}
+		provider = newCommandServer(commandVersion, logs)
+	} else if _, ok := resources[name]; !ok {
+		fmt.Fprintf(os.Stderr, "stand-in provider: started as %q; expected pulumi-resource-random, -tls or -command\n", os.Args[0])
 		os.Exit(1)
 	}
-	s := &server{name: name, version: version}
 	handle, err := rpcutil.ServeWithOptions(rpcutil.ServeOptions{Init: func(g *grpc.Server) error {
-		pulumirpc.RegisterResourceProviderServer(g, s)
+		pulumirpc.RegisterResourceProviderServer(g, provider)
 		return nil
 	}})
 	if err != nil {
