@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { type ChildProcess, execFileSync } from "node:child_process";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as https from "node:https";
@@ -6,6 +6,7 @@ import * as path from "node:path";
 import { stringify } from "yaml";
 
 import { type Processes, waitFor } from "./processes";
+import type { CustomResourceStages } from "./stages";
 
 /** Where each control-plane binary lives (a toolchain directory, or names on PATH). */
 export interface ClusterBinaries {
@@ -168,43 +169,59 @@ export async function startCluster(dir: string, bin: ClusterBinaries, processes:
 }
 
 /**
- * kwok resolves each stage's resource when it starts and fails on one whose CRD does not exist
- * yet; the CRDs arrive during `pulumi up`. So each group's stages get their own kwok, started
- * (managing no node) as soon as every CRD they name is served. Resolves when `done` does.
+ * kwok resolves each stage's resource through API discovery when it starts and exits on one that
+ * discovery does not list yet; the CRDs arrive during `pulumi up`, and discovery lists a CRD's
+ * resource a moment after the CRD is accepted. So each group's stages get their own kwok
+ * (managing no node), started once discovery lists every resource they name, and started again
+ * if it exits all the same (at most `attempts` times). Resolves when `done` does.
  */
 export async function watchCustomResourceStages(
   cluster: Cluster,
   kwok: string,
   processes: Processes,
-  stages: { group: string; plurals: string[]; files: string[] }[],
+  stages: CustomResourceStages[],
   done: Promise<unknown>,
+  attempts = 5,
 ): Promise<void> {
   const waiting = new Map(stages.map((s) => [s.group, s]));
+  const running = new Map<string, { stage: CustomResourceStages; child: ChildProcess; starts: number }>();
   let finished = false;
   void done.finally(() => (finished = true));
-  while (!finished && waiting.size > 0) {
+  const start = async (stage: CustomResourceStages, starts: number) => {
+    const child = processes.start(`kwok-${stage.group}`, kwok, [
+      `--kubeconfig=${cluster.kubeconfig}`,
+      "--manage-all-nodes=false",
+      // Manages no node: the first kwok has the node; this one only sets custom resources' conditions.
+      "--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=faf-e2e-none",
+      `--server-address=127.0.0.1:${await processes.freePort()}`,
+      ...stage.files.map((f) => `--config=${f}`),
+    ]);
+    running.set(stage.group, { stage, child, starts });
+  };
+  while (!finished) {
     for (const [group, stage] of waiting) {
-      const served = await Promise.all(
-        stage.plurals.map((plural) =>
-          cluster
-            .get(`/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${plural}.${group}`)
-            .then((crd) => (crd as { status?: { acceptedNames?: { kind?: string } } }).status?.acceptedNames?.kind !== undefined)
-            .catch(() => false),
-        ),
-      );
-      if (!served.every(Boolean)) continue;
+      if (!(await discovered(cluster, stage))) continue;
       waiting.delete(group);
-      processes.start(`kwok-${group}`, kwok, [
-        `--kubeconfig=${cluster.kubeconfig}`,
-        "--manage-all-nodes=false",
-        // Manages no node: the first kwok has the node; this one only sets custom resources' conditions.
-        "--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=faf-e2e-none",
-        `--server-address=127.0.0.1:${await processes.freePort()}`,
-        ...stage.files.map((f) => `--config=${f}`),
-      ]);
+      await start(stage, 1);
+    }
+    for (const [group, { stage, child, starts }] of running) {
+      if (child.exitCode === null && child.signalCode === null) continue;
+      if (starts >= attempts)
+        throw new Error(`kwok for ${group}'s stages exited ${starts} times:\n${processes.tail(`kwok-${group}`, 5)}`);
+      await start(stage, starts + 1);
     }
     await new Promise((resolve) => setTimeout(resolve, 1_000));
   }
+}
+
+/** Whether API discovery lists every resource the group's stages name. */
+async function discovered(cluster: Cluster, stage: CustomResourceStages): Promise<boolean> {
+  for (const [i, plural] of stage.plurals.entries()) {
+    const list = (await cluster.get(`/apis/${stage.apiVersions[i]!}`).catch(() => undefined)) as
+      { resources?: { name: string }[] } | undefined;
+    if (!list?.resources?.some((r) => r.name === plural)) return false;
+  }
+  return true;
 }
 
 /** The Node object kwok manages (by its annotation). */

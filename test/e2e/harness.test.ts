@@ -132,10 +132,13 @@ describe("the throwaway cluster", () => {
     expect(stage.spec.next.statusTemplate).toContain("- type: AllReplicasReady");
   });
 
-  it("groups the custom resource stages by API group, with the CRDs each group's kwok waits for", () => {
+  it("groups the custom resource stages by API group, with the resources discovery must list before each group's kwok starts", () => {
     const groups = writeCustomResourceStages(path.join(tmp, "stages"));
     expect(groups.map((g) => g.group)).toEqual(["k8s.mariadb.com", "rabbitmq.com"]);
     expect(groups[0]!.plurals).toEqual(["mariadbs", "databases", "users", "grants"]);
+    // kwok resolves a stage's resource through discovery (/apis/<group>/<version>), not the CRD.
+    expect(groups[0]!.apiVersions).toEqual(Array(4).fill("k8s.mariadb.com/v1alpha1"));
+    expect(groups[1]!.apiVersions[0]).toBe("rabbitmq.com/v1beta1");
     expect(groups.flatMap((g) => g.files).every((f) => fs.readFileSync(f, "utf8").includes("kind: Stage"))).toBe(true);
   });
 
@@ -159,6 +162,26 @@ describe.skipIf(!fs.existsSync(path.join(SCHEMAS_DIR, "index.json")))("the stand
       const crd = crds.find((c) => c.spec.group === apiVersion.split("/")[0] && c.spec.names.kind === kind);
       expect(crd, `${apiVersion} ${kind}`).toBeDefined();
       expect(crd!.spec.versions.filter((v) => v.storage)).toHaveLength(1);
+    }
+  });
+
+  it("set every status field the CRD requires besides the condition (the API server refused a User's status without username)", () => {
+    const crds = crdsFor(["k8s.mariadb.com", "rabbitmq.com"]) as {
+      spec: {
+        group: string;
+        names: { kind: string };
+        versions: { storage: boolean; schema: { openAPIV3Schema: { properties?: { status?: { required?: string[] } } } } }[];
+      };
+    }[];
+    for (const { apiVersion, kind, condition, status } of AWAITED_CUSTOM_RESOURCES) {
+      const crd = crds.find((c) => c.spec.group === apiVersion.split("/")[0] && c.spec.names.kind === kind)!;
+      const required = crd.spec.versions.find((v) => v.storage)!.schema.openAPIV3Schema.properties?.status?.required ?? [];
+      const stage = conditionStage(apiVersion, kind, condition, status) as { spec: { next: { statusTemplate: string } } };
+      const fields = stage.spec.next.statusTemplate
+        .split("\n")
+        .filter((line) => /^[a-zA-Z]/.test(line))
+        .map((line) => line.split(":")[0]);
+      for (const field of required) expect(fields, `${kind} status.${field}`).toContain(field);
     }
   });
 
