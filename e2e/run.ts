@@ -174,7 +174,10 @@ async function run(
     const { host, server } = await startProdLikeHost(ROOT, path.join(tmp, "prod-like"), prod, prodCluster.cluster.kubeconfig);
     log(`prod-like host: sshd on 127.0.0.1:${server.port}, simulated host in ${path.dirname(host.root)}`);
     const prodFile = path.join(tmp, "Pulumi.e2e-prod.yaml");
-    writeStackFile(prodFile, prodLikeSettings(ROOT, server, { "faf:sources": writeStandInCharts(path.join(tmp, "charts")) }));
+    writeStackFile(
+      prodFile,
+      prodLikeSettings(ROOT, server, { "faf:sources": writeStandInCharts(path.join(tmp, "charts-prod-like")) }),
+    );
     const prodStack = await initStack(pulumi, "e2e-prod", prodFile);
     // The SSH key as an admin sets it: encrypted in the stack file with the stack's passphrase.
     await pulumi(
