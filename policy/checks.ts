@@ -87,6 +87,10 @@ export const NOT_SECRETS: Record<string, string> = {
   HYDRA_TOKEN_ISSUER: "the issuer URL tokens must name, not a token",
   IRC_TOKEN_TTL: "how long an IRC token lives, in seconds",
   PASSWORD_RESET_URL: "the website's password reset page",
+  PASSWORD_RESET_MAIL_TEMPLATE_PATH: "where the password reset mail's template is mounted",
+  "config_mail_password-reset.html": "the password reset mail's template (the service fills in its link)",
+  oauth__tokenURL: "Hydra's token endpoint for NodeBB's login, not a token",
+  FAF_OAUTH_TOKEN_URL: "Hydra's token endpoint for the wiki's login, not a token",
 };
 const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
 /** A tag that names a release: not `latest`, not a bare name. */

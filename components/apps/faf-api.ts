@@ -1,3 +1,4 @@
+import { API_MAIL_TEMPLATES, mailTemplateEnv, mailTemplateFiles } from "./common/mail-templates";
 import type { WorkloadSpec } from "./spec";
 
 export const fafApi: WorkloadSpec = {
@@ -32,7 +33,10 @@ export const fafApi: WorkloadSpec = {
     MINIMUM_DAYS_BETWEEN_USERNAME_CHANGE: "90",
     USERNAME_RESERVATION_TIME_IN_MONTHS: "3",
     JWT_FAF_HYDRA_ISSUER: "https://hydra.{{baseDomain}}",
+    ...mailTemplateEnv(API_MAIL_TEMPLATES),
   },
+  // The API does not start without its mail templates (mail-templates.ts).
+  files: mailTemplateFiles(API_MAIL_TEMPLATES),
   envFor: {
     test: { GITHUB_DEPLOYMENT_ENVIRONMENT: "development" },
     local: { GITHUB_DEPLOYMENT_ENVIRONMENT: "development" },

@@ -1,3 +1,5 @@
+import { localFrontendCors } from "./common/cors";
+import { mailTemplateEnv, mailTemplateFiles, USER_SERVICE_MAIL_TEMPLATES } from "./common/mail-templates";
 import type { WorkloadSpec } from "./spec";
 
 export const fafUserService: WorkloadSpec = {
@@ -8,9 +10,8 @@ export const fafUserService: WorkloadSpec = {
     { name: "http", port: 8080 },
     { name: "management", port: 9000, exposed: false },
   ],
-  // TODO(data): FAF adds the `faf-user-service-cors` middleware (localhost origins) in test only;
-  // the spec has no per-environment routes or middlewares.
-  routes: [{ hosts: ["user"], port: "http" }],
+  routes: [{ hosts: ["user"], port: "http", middlewaresFor: { test: ["cors"] } }],
+  middlewares: { cors: localFrontendCors(true) },
   env: {
     SELF_URL: "https://user.{{baseDomain}}",
     FAF_ENVIRONMENT: "{{environment}}",
@@ -32,12 +33,12 @@ export const fafUserService: WorkloadSpec = {
     IRC_TOKEN_TTL: "86400",
     REPLAY_URL: "wss://replay-ws.{{baseDomain}}",
     ALTCHA_ENABLED: "true",
+    ...mailTemplateEnv(USER_SERVICE_MAIL_TEMPLATES),
   },
+  // The user service does not start without its mail templates (mail-templates.ts).
+  files: mailTemplateFiles(USER_SERVICE_MAIL_TEMPLATES),
   // FAF leaves FAF_ENVIRONMENT empty in prod; test and local name themselves.
   envFor: { prod: { FAF_ENVIRONMENT: "" } },
-  // TODO(data): FAF mounts four mail templates (account-activation, password-reset, welcome-to-faf,
-  // email-taken .html, templated with the base domain) at /config/mail/; the inventory names them
-  // but does not hold their text, so they are not carried here yet.
   secrets: {
     keys: [
       "ALTCHA_HMAC_KEY",

@@ -2,10 +2,10 @@ import { CLIENT_IDS } from "./oauth-clients";
 import type { WorkloadSpec } from "./spec";
 
 /**
- * NodeBB's whole config file, kept in the secret store as key `config.json` (it holds the MongoDB
- * password and the OAuth client secret). A laptop generates it in FAF's local shape. NodeBB also
- * signs sessions with `secret`, which has no key of its own in FAF's list: the laptop reuses the
- * generated OAuth client secret for it (prod's file comes whole from Infisical).
+ * NodeBB's config file, kept in the secret store as key `config.json` (it holds the MongoDB
+ * password). A laptop generates it in FAF's local shape. NodeBB also signs sessions with
+ * `secret`, which has no key of its own in FAF's list: the laptop reuses the generated OAuth
+ * client secret for it (prod's file comes whole from Infisical).
  */
 const LAPTOP_CONFIG = JSON.stringify({
   url: "https://forum.{{baseDomain}}",
@@ -19,16 +19,26 @@ const LAPTOP_CONFIG = JSON.stringify({
     password: "{{secret:MONGO_NODEBB_PASSWORD}}",
     database: "nodebb",
   },
-  oauth: {
-    // The browser goes to Hydra's public host; the token and profile calls stay in the cluster.
-    authorizationURL: "https://hydra.{{baseDomain}}/oauth2/auth",
-    tokenURL: "http://ory-hydra:4444/oauth2/token",
-    fafApiProfileURL: "http://faf-api:8010/me",
-    id: CLIENT_IDS.forum,
-    secret: "{{secret:OAUTH_SECRET}}",
-    scope: "public_profile lobby",
-  },
 });
+
+/**
+ * The FAF login (nodebb-plugin-sso-oauth-faforever), declared here rather than in the `oauth`
+ * block of FAF's config.json: NodeBB reads its settings through nconf, environment first, with
+ * `__` as the separator (so `oauth__id` is the plugin's `oauth:id`; names are case-sensitive).
+ * The plugin sends the browser back to `<url>/auth/faf-nodebb/callback`, the forum client's
+ * redirect URI; the client secret is the key the client's reconcile Job registers.
+ */
+export const FORUM_LOGIN_ENV = {
+  url: "https://forum.{{baseDomain}}",
+  // The browser goes to Hydra's public host; the token and profile calls stay in the cluster.
+  oauth__authorizationURL: "https://hydra.{{baseDomain}}/oauth2/auth",
+  oauth__tokenURL: "http://ory-hydra:4444/oauth2/token",
+  oauth__fafApiProfileURL: "http://faf-api:8010/me",
+  oauth__id: CLIENT_IDS.forum,
+  oauth__scope: "public_profile lobby",
+} as const;
+/** The plugin's name in NodeBB, part of its callback path. */
+export const FORUM_LOGIN_STRATEGY = "faf-nodebb";
 
 export const nodebb: WorkloadSpec = {
   name: "nodebb",
@@ -39,10 +49,12 @@ export const nodebb: WorkloadSpec = {
   // FAF declares no container port; the Service's 4567 is NodeBB's.
   ports: [{ name: "http", port: 4567 }],
   routes: [{ hosts: ["forum"], port: "http" }],
-  env: { MONGODB_USER: "nodebb", MONGODB_DATABASE: "nodebb", FORCE_BUILD_BEFORE_START: "true" },
+  env: { MONGODB_USER: "nodebb", MONGODB_DATABASE: "nodebb", FORCE_BUILD_BEFORE_START: "true", ...FORUM_LOGIN_ENV },
   secrets: {
     keys: ["MONGO_NODEBB_PASSWORD", "OAUTH_SECRET", "config.json"],
     files: [{ key: "config.json", path: "/opt/config/config.json" }],
+    env: ["MONGO_NODEBB_PASSWORD"],
+    aliases: { oauth__secret: "OAUTH_SECRET" },
     generate: { derived: { "config.json": LAPTOP_CONFIG } },
   },
   volumes: [

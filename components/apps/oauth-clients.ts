@@ -44,6 +44,7 @@ export const CLIENT_IDS = {
   voting: "e3dfa9e8-93ad-4593-8b3c-900005439354",
   forum: "97853a31-d7fc-424b-a4c2-f8cd053d10d2",
   qai: "5eecb64d-0f67-4a72-ac2b-717b8c7efa98",
+  wiki: "b44e0022-f6a7-41ec-b6c1-3932b00c88aa",
 } as const;
 
 const CODE = ["authorization_code", "refresh_token"] as OAuthClient["grantTypes"];
@@ -158,14 +159,16 @@ export const OAUTH_CLIENTS: readonly OAuthClient[] = [
     secret: hydra("FAF_QAI_SECRET"),
   },
   {
-    id: "b44e0022-f6a7-41ec-b6c1-3932b00c88aa",
+    id: CLIENT_IDS.wiki,
     name: "FAF Wiki",
     grantTypes: CODE,
     scopes: ["openid", "public_profile"],
     redirectUris: ["https://wiki.{{baseDomain}}/login/hydra/callback"],
     authMethod: "client_secret_post",
-    reconciledBy: CLIENTS_WORKLOAD,
-    secret: hydra("WIKIJS_SECRET"),
+    // FAF keeps this secret in Hydra's folder (WIKIJS_SECRET) and types it into the wiki's admin
+    // page; here the wiki reads it from its own Secret (docs/decisions/029).
+    reconciledBy: "wikijs",
+    secret: { secretName: "wikijs", key: "OAUTH_SECRET" },
   },
   {
     id: "8213f968-676b-4ef5-b9b7-571b60b6ca91",

@@ -1,3 +1,4 @@
+import { localFrontendCors } from "./common/cors";
 import type { WorkloadSpec } from "./spec";
 
 export const oryHydra: WorkloadSpec = {
@@ -8,7 +9,8 @@ export const oryHydra: WorkloadSpec = {
     { name: "public", port: 4444 },
     { name: "admin", port: 4445 },
   ],
-  routes: [{ hosts: ["hydra"], port: "public" }],
+  routes: [{ hosts: ["hydra"], port: "public", middlewaresFor: { test: ["cors"] } }],
+  middlewares: { cors: localFrontendCors(false) },
   env: {
     URLS_SELF_ISSUER: "https://hydra.{{baseDomain}}",
     URLS_LOGIN: "https://user.{{baseDomain}}/oauth2/login",
@@ -31,7 +33,6 @@ export const oryHydra: WorkloadSpec = {
       "SECRETS_SYSTEM",
       "BRACKMAN_DISCORD_SECRET",
       "FAF_QAI_SECRET",
-      "WIKIJS_SECRET",
       "FAFTRACKER_SECRET",
       "FA_METRICS_CLIENT_SECRET",
       "FAFTOURNEY_SECRET",

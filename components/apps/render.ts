@@ -92,7 +92,10 @@ export function renderWorkload(spec: WorkloadSpec, context: RenderContext): Rend
   if (spec.files?.length) {
     const data = sortedRecord(
       Object.fromEntries(
-        spec.files.map((f) => [fileKey(f.path), fillTemplate(f.content, tctx, `${spec.name}.files[${f.path}]`)]),
+        spec.files.map((f) => [
+          fileKey(f.path),
+          fillTemplate(f.content, tctx, `${spec.name}.files[${f.path}]`, f.servicePlaceholders),
+        ]),
       ),
     );
     filesConfigMap = `${spec.name}-files-${contentHash(data)}`;

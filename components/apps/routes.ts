@@ -1,7 +1,7 @@
 import { fqdn, type TemplateContext, fillTemplates } from "../lib/template";
 import type { KubeObject } from "../lib/kube";
 import { portNamed } from "./pod";
-import type { PortSpec, WorkloadSpec } from "./spec";
+import type { PortSpec, RouteSpec, WorkloadSpec } from "./spec";
 
 export const TRAEFIK_API = "traefik.io/v1alpha1";
 
@@ -22,6 +22,12 @@ export function middlewareName(workload: string, short: string): string {
   return `${workload}-${short}`;
 }
 
+/** The middlewares a route applies in an environment: its own, then the environment's. */
+export function routeMiddlewares(route: RouteSpec, environment: string): string[] {
+  const extra = route.middlewaresFor?.[environment as keyof NonNullable<RouteSpec["middlewaresFor"]>] ?? [];
+  return [...(route.middlewares ?? []), ...extra];
+}
+
 /** One IngressRoute holding every HTTP route of the workload. */
 export function ingressRoute(
   spec: WorkloadSpec,
@@ -38,16 +44,15 @@ export function ingressRoute(
     if (hosts.length === 0) throw new Error(`${where}: a route needs at least one host`);
     const hostRule = hosts.length > 1 ? `(${hosts.join(" || ")})` : hosts.join("");
     const match = route.pathPrefix ? `${hostRule} && PathPrefix(\`${route.pathPrefix}\`)` : hostRule;
-    for (const mw of route.middlewares ?? []) {
+    const applied = routeMiddlewares(route, context.environment);
+    for (const mw of applied) {
       if (!spec.middlewares?.[mw]) throw new Error(`${where}: middleware "${mw}" is not declared in middlewares`);
     }
     return {
       kind: "Rule",
       match,
       ...(route.priority !== undefined ? { priority: route.priority } : {}),
-      ...(route.middlewares?.length
-        ? { middlewares: route.middlewares.map((mw) => ({ name: middlewareName(spec.name, mw) })) }
-        : {}),
+      ...(applied.length ? { middlewares: applied.map((mw) => ({ name: middlewareName(spec.name, mw) })) } : {}),
       services: [{ name: spec.name, port: servicePort(ports, route.port, where) }],
     };
   });
@@ -84,7 +89,10 @@ export function middlewares(
   labels: Record<string, string>,
   context: TemplateContext,
 ): KubeObject[] {
+  // Only what a route of this environment applies: test's CORS middlewares are not on prod.
+  const used = new Set((spec.routes ?? []).flatMap((route) => routeMiddlewares(route, context.environment)));
   return Object.entries(spec.middlewares ?? {})
+    .filter(([short]) => used.has(short))
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([short, body]) => ({
       apiVersion: TRAEFIK_API,

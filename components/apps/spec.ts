@@ -141,6 +141,12 @@ export interface RouteSpec {
   port: string;
   /** Names from `middlewares`, applied in this order. */
   middlewares?: string[];
+  /**
+   * Names from `middlewares` that only some environments apply, after `middlewares` (FAF's CORS
+   * for front-ends on a developer's machine, on test only). A middleware no route of an
+   * environment uses is not rendered there.
+   */
+  middlewaresFor?: Partial<Record<"prod" | "test" | "local", string[]>>;
   /** Traefik router priority, when two routes overlap (`api.` and `api./ice`). */
   priority?: number;
 }
@@ -171,6 +177,11 @@ export interface FileSpec {
   /** Absolute path of the file inside the container. */
   path: string;
   content: string;
+  /**
+   * Placeholders the service fills itself (`{{username}}` in a mail template), left as they are;
+   * any other unknown placeholder is still an error.
+   */
+  servicePlaceholders?: string[];
 }
 
 export interface SecretSpec {

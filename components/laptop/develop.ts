@@ -183,7 +183,7 @@ export function developFiles(
   const local = (path: string) => `${DEVELOP_DIR}/${spec.name}${path}`;
   const mapped: string[] = [];
   for (const file of spec.files ?? []) {
-    files[local(file.path)] = fillTemplate(file.content, host, `${spec.name}.files[${file.path}]`);
+    files[local(file.path)] = fillTemplate(file.content, host, `${spec.name}.files[${file.path}]`, file.servicePlaceholders);
     mapped.push(`#   ${file.path} -> ${local(file.path)}`);
   }
   for (const file of spec.secrets?.files ?? []) {

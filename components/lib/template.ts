@@ -15,9 +15,13 @@ export interface TemplateContext {
 
 const PLACEHOLDER = /\{\{\s*([A-Za-z]+)\s*\}\}/g;
 
-/** Replaces every `{{name}}` in `text`; an unknown name is an error, never silently left in. */
-export function fillTemplate(text: string, context: TemplateContext, where: string): string {
-  return text.replace(PLACEHOLDER, (_match, key: string) => {
+/**
+ * Replaces every `{{name}}` in `text`; an unknown name is an error, never silently left in,
+ * unless it is one of `keep` (placeholders the service itself fills).
+ */
+export function fillTemplate(text: string, context: TemplateContext, where: string, keep: readonly string[] = []): string {
+  return text.replace(PLACEHOLDER, (match, key: string) => {
+    if (keep.includes(key)) return match;
     if (!Object.prototype.hasOwnProperty.call(context, key)) {
       throw new Error(`${where}: unknown placeholder {{${key}}}; known: ${Object.keys(context).join(", ")}`);
     }

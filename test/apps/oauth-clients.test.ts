@@ -214,12 +214,12 @@ describe("prod render: clients exist after Hydra's migration and before the work
   });
 
   it("runs each reconcile Job after Hydra's migration and Deployment, and before its workload's pods", () => {
-    for (const reconciler of ["oauth-clients", "faf-website", "faf-voting", "nodebb"]) {
+    for (const reconciler of ["oauth-clients", "faf-website", "faf-voting", "nodebb", "wikijs"]) {
       const job = deps(`${reconciler}-job-oauth-clients`);
       expect(job, reconciler).toContain("ory-hydra-job-migrate");
       expect(job, reconciler).toContain("ory-hydra-deployment");
     }
-    for (const workload of ["faf-website", "faf-voting", "nodebb"]) {
+    for (const workload of ["faf-website", "faf-voting", "nodebb", "wikijs"]) {
       expect(deps(`${workload}-deployment`), workload).toContain(`${workload}-job-oauth-clients`);
     }
     expect(deps("oauth-clients-job-oauth-clients")).toContain("argocd-oidc-sync-apps");

@@ -162,8 +162,8 @@ describe("settings that would have no effect are refused", () => {
   });
 
   it("refuses a replica override for a service that is not selected", () => {
-    expect(problems({ ...local, "faf:services": '["wikijs"]', "faf:replicas": '{"faf-api":2}' })).toEqual([
-      "faf:replicas.faf-api: faf-api is not among the services this stack runs (faf:services: wikijs). Fix: add faf-api to faf:services, or remove the override (pulumi config rm --path faf:replicas.faf-api --stack dev).",
+    expect(problems({ ...local, "faf:services": '["whoami"]', "faf:replicas": '{"faf-api":2}' })).toEqual([
+      "faf:replicas.faf-api: faf-api is not among the services this stack runs (faf:services: whoami). Fix: add faf-api to faf:services, or remove the override (pulumi config rm --path faf:replicas.faf-api --stack dev).",
     ]);
   });
 

@@ -55,6 +55,9 @@ describe("faf:develop for faf-api", () => {
     const outputs = JSON.parse(readFileSync(join(render.out, "outputs.json"), "utf8"));
     expect(outputs.laptop.developFiles).toEqual([
       ".faf-develop/faf-api.env",
+      ".faf-develop/faf-api/config/mail/account-activation.html",
+      ".faf-develop/faf-api/config/mail/password-reset.html",
+      ".faf-develop/faf-api/config/mail/welcome-to-faf.html",
       ".faf-develop/faf-api/pki/public.key",
       ".faf-develop/faf-api/pki/secret.key",
     ]);

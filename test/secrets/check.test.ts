@@ -56,7 +56,6 @@ describe("secrets:check against a fake Infisical API on loopback (the real SDK)"
         "FAF_QAI_SECRET",
         "FA_METRICS_CLIENT_SECRET",
         "SECRETS_SYSTEM",
-        "WIKIJS_SECRET",
       ],
       reader: "ory-hydra",
     });

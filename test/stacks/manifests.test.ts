@@ -367,6 +367,10 @@ describe.each(STACKS)("stack %s references", (stack) => {
       IRC_TOKEN_TTL: "how long an IRC token lives, in seconds",
       PASSWORD_RESET_URL: "the website's password reset page",
       TOKEN_LIFESPAN: "how long the website keeps a login token, in seconds",
+      PASSWORD_RESET_MAIL_TEMPLATE_PATH: "where the password reset mail's template is mounted",
+      "config_mail_password-reset.html": "the password reset mail's template (its link is filled in by the service)",
+      oauth__tokenURL: "Hydra's token endpoint for NodeBB's login, not a token",
+      FAF_OAUTH_TOKEN_URL: "Hydra's token endpoint for the wiki's login, not a token",
     };
     for (const m of manifests().filter((x) => x.object.kind === "ConfigMap")) {
       for (const [key, value] of Object.entries((m.object as any).data ?? {})) {
