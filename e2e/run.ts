@@ -181,7 +181,7 @@ async function run(
     const prodStack = await initStack(pulumi, "e2e-prod", prodFile);
     // The SSH key as an admin sets it: encrypted in the stack file with the stack's passphrase.
     await pulumi(
-      ["config", "set", "--secret", "faf:sshPrivateKey", "--", server.clientKey, ...prodStack.config],
+      ["config", "set", "--secret", ...prodStack.config, "faf:sshPrivateKey", "--", server.clientKey],
       "config set --secret faf:sshPrivateKey",
     );
     figures.push(await deploy(prodStack, prodCluster, prod, dirs, "prod-like"));
