@@ -153,19 +153,24 @@ async function run(
   }
 
   const figures: StackFigures[] = [];
+  const stacks = selectedStacks(process.env.FAF_E2E_STACKS);
   // Each stack gets its own throwaway cluster (both create FAF's namespaces); the first is
   // stopped before the second starts.
-  const local = new Processes(logs);
-  phases.push(local);
-  const localCluster = await clusterFor("local", tmp, local, dirs, external);
-  const localFile = path.join(tmp, "Pulumi.e2e-local.yaml");
-  writeStackFile(localFile, localSettings(tmp, localCluster.cluster, !external));
-  const localStack = await initStack(pulumi, "e2e-local", localFile);
-  figures.push(await deploy(localStack, localCluster, local, dirs, "local"));
-  await oneLineChange(pulumi, tmp, localStack);
-  await local.stopAll();
+  if (stacks.includes("local")) {
+    const local = new Processes(logs);
+    phases.push(local);
+    const localCluster = await clusterFor("local", tmp, local, dirs, external);
+    const localFile = path.join(tmp, "Pulumi.e2e-local.yaml");
+    writeStackFile(localFile, localSettings(tmp, localCluster.cluster, !external));
+    const localStack = await initStack(pulumi, "e2e-local", localFile);
+    figures.push(await deploy(localStack, localCluster, local, dirs, "local"));
+    await oneLineChange(pulumi, tmp, localStack);
+    await local.stopAll();
+  }
 
-  if (external) {
+  if (!stacks.includes("prod-like")) {
+    log("prod-like stack: not selected (FAF_E2E_STACKS)");
+  } else if (external) {
     log("prod-like stack: skipped (it needs the throwaway cluster: its host steps hand out that cluster's kubeconfig)");
   } else {
     const prod = new Processes(logs);
@@ -181,7 +186,7 @@ async function run(
     const prodStack = await initStack(pulumi, "e2e-prod", prodFile);
     // The SSH key as an admin sets it: encrypted in the stack file with the stack's passphrase.
     await pulumi(
-      ["config", "set", "--secret", "faf:sshPrivateKey", "--", server.clientKey, ...prodStack.config],
+      ["config", "set", "--secret", ...prodStack.config, "faf:sshPrivateKey", "--", server.clientKey],
       "config set --secret faf:sshPrivateKey",
     );
     figures.push(await deploy(prodStack, prodCluster, prod, dirs, "prod-like"));
@@ -196,6 +201,18 @@ async function run(
 
   writeFigures({ at: new Date().toISOString(), stacks: figures });
   log(`figures: ${JSON.stringify(figures)} (npm run bench prints them)`);
+}
+
+const STACKS = ["local", "prod-like"] as const;
+
+/** FAF_E2E_STACKS: which of the two stacks to run (comma-separated; default both). */
+export function selectedStacks(setting: string | undefined): (typeof STACKS)[number][] {
+  if (!setting) return [...STACKS];
+  const names = setting.split(",").map((name) => name.trim());
+  const unknown = names.filter((name) => !(STACKS as readonly string[]).includes(name));
+  if (unknown.length > 0)
+    throw new E2eError(`FAF_E2E_STACKS: unknown stack ${unknown.join(", ")} (the stacks: ${STACKS.join(", ")})`);
+  return STACKS.filter((name) => names.includes(name));
 }
 
 type Pulumi = (args: string[], what: string, options?: { allowFailure?: boolean; cwd?: string }) => Promise<string>;

@@ -3,6 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { mutatingCalls, prodLikeSettings, prodSettings } from "../../e2e/prod-like";
+import { selectedStacks } from "../../e2e/run";
 import { sshdConfig } from "../../e2e/sshd";
 import { SimulatedHost } from "../host/simulated-host";
 
@@ -47,5 +48,14 @@ describe("the e2e's prod-like stack", () => {
     expect(run.code, run.stderr).toBe(0);
     expect(host.read("/etc/rancher/k3s/k3s.yaml")).toBe(kubeconfig);
     expect(mutatingCalls(host)).toEqual(["MUTATE nixos-rebuild switch --flake /etc/nixos#fafprod3"]);
+  });
+});
+
+describe("FAF_E2E_STACKS", () => {
+  it("runs both stacks by default, a chosen one alone, and names an unknown one with the known ones", () => {
+    expect(selectedStacks(undefined)).toEqual(["local", "prod-like"]);
+    expect(selectedStacks("prod-like")).toEqual(["prod-like"]);
+    expect(selectedStacks(" prod-like , local")).toEqual(["local", "prod-like"]);
+    expect(() => selectedStacks("prod")).toThrow("FAF_E2E_STACKS: unknown stack prod (the stacks: local, prod-like)");
   });
 });
