@@ -42,7 +42,12 @@ const CONTEXT = "faf-e2e";
  * kube-scheduler and kwok with one fake node, all on loopback, with every file under `dir`.
  * `processes` owns the processes; stopping them is the caller's.
  */
-export async function startCluster(dir: string, bin: ClusterBinaries, processes: Processes): Promise<Cluster> {
+export async function startCluster(
+  dir: string,
+  bin: ClusterBinaries,
+  processes: Processes,
+  node: FakeNode = { name: NODE.name, labels: {} },
+): Promise<Cluster> {
   const pki = path.join(dir, "pki");
   fs.mkdirSync(pki, { recursive: true });
 
@@ -155,11 +160,13 @@ export async function startCluster(dir: string, bin: ClusterBinaries, processes:
     ...stages.map((s) => `--config=${s}`),
   ]);
 
-  await postJson(server, token, ca, "/api/v1/nodes", fakeNode());
+  await postJson(server, token, ca, "/api/v1/nodes", fakeNode(node));
   await waitFor("the fake node to be Ready", 120_000, async () => {
     for (const name of ["kube-controller-manager", "kube-scheduler", "kwok"]) processes.assertRunning(name);
-    const node = (await get(`/api/v1/nodes/${NODE.name}`)) as { status?: { conditions?: { type: string; status: string }[] } };
-    return node.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
+    const registered = (await get(`/api/v1/nodes/${node.name}`)) as {
+      status?: { conditions?: { type: string; status: string }[] };
+    };
+    return registered.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
   });
   await waitFor("the default ServiceAccount", 120_000, async () => {
     await get("/api/v1/namespaces/default/serviceaccounts/default");
@@ -224,16 +231,28 @@ async function discovered(cluster: Cluster, stage: CustomResourceStages): Promis
   return true;
 }
 
+/** The node as the cluster registers it: its name and labels (k3s's `--node-label`s on a host). */
+export interface FakeNode {
+  name: string;
+  labels: Record<string, string>;
+}
+
 /** The Node object kwok manages (by its annotation). */
-export function fakeNode(): Record<string, unknown> {
+export function fakeNode(node: FakeNode = { name: NODE.name, labels: {} }): Record<string, unknown> {
   const resources = { cpu: NODE.cpu, memory: NODE.memory, pods: NODE.pods, "ephemeral-storage": "1Ti" };
   return {
     apiVersion: "v1",
     kind: "Node",
     metadata: {
-      name: NODE.name,
+      name: node.name,
       annotations: { "kwok.x-k8s.io/node": "fake", "node.alpha.kubernetes.io/ttl": "0" },
-      labels: { "kubernetes.io/hostname": NODE.name, "kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64", type: "kwok" },
+      labels: {
+        ...node.labels,
+        "kubernetes.io/hostname": node.name,
+        "kubernetes.io/os": "linux",
+        "kubernetes.io/arch": "amd64",
+        type: "kwok",
+      },
     },
     status: { allocatable: resources, capacity: resources },
   };

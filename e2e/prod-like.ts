@@ -2,7 +2,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
 
+import { STORAGE_NODE_LABEL } from "../components/host/nix";
 import { FAKES, SimulatedHost } from "../test/host/simulated-host";
+import type { FakeNode } from "./cluster";
 import type { Processes } from "./processes";
 import { type SshServer, startSshd } from "./sshd";
 
@@ -31,6 +33,13 @@ interface HostConfig {
 /** Pulumi.prod.yaml's settings. */
 export function prodSettings(root: string): Record<string, unknown> {
   return (parse(fs.readFileSync(path.join(root, "Pulumi.prod.yaml"), "utf8")) as StackFile).config;
+}
+
+/** The node as k3s on prod's server registers it: its name, and the labels the NixOS module gives it. */
+export function prodLikeNode(root: string): FakeNode {
+  const [server] = (prodSettings(root)["faf:host"] as HostConfig).nodes;
+  if (!server) throw new Error("Pulumi.prod.yaml: faf:host.nodes is empty");
+  return { name: server.name, labels: { [STORAGE_NODE_LABEL]: server.name } };
 }
 
 /** A simulated host laid out like prod's (its NixOS configuration's path, its pool), with sshd in front of it. */

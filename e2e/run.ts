@@ -14,11 +14,11 @@ import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { parse, stringify } from "yaml";
 
-import { type Cluster, externalCluster, startCluster, watchCustomResourceStages } from "./cluster";
+import { type Cluster, externalCluster, type FakeNode, startCluster, watchCustomResourceStages } from "./cluster";
 import { readStackConfig } from "../render/stack-file";
 import { runProgram } from "../render/engine";
 import { type StackFigures, writeFigures } from "./figures";
-import { mutatingCalls, type ProdLikeHost, prodLikeSettings, startProdLikeHost, writeStackFile } from "./prod-like";
+import { mutatingCalls, type ProdLikeHost, prodLikeNode, prodLikeSettings, startProdLikeHost, writeStackFile } from "./prod-like";
 import { Processes } from "./processes";
 import { writeCustomResourceStages } from "./stages";
 import { writeStandInCharts } from "./stand-in-charts";
@@ -175,7 +175,7 @@ async function run(
   } else {
     const prod = new Processes(logs);
     phases.push(prod);
-    const prodCluster = await clusterFor("prod-like", tmp, prod, dirs, external);
+    const prodCluster = await clusterFor("prod-like", tmp, prod, dirs, external, prodLikeNode(ROOT));
     const { host, server } = await startProdLikeHost(ROOT, path.join(tmp, "prod-like"), prod, prodCluster.cluster.kubeconfig);
     log(`prod-like host: sshd on 127.0.0.1:${server.port}, simulated host in ${path.dirname(host.root)}`);
     const prodFile = path.join(tmp, "Pulumi.e2e-prod.yaml");
@@ -237,6 +237,7 @@ async function clusterFor(
   processes: Processes,
   dirs: Record<string, string> | undefined,
   external: string | undefined,
+  node?: FakeNode,
 ): Promise<ClusterPhase> {
   if (external) {
     const cluster = externalCluster(external, process.env.FAF_E2E_CONTEXT ?? currentContext(external));
@@ -245,7 +246,7 @@ async function clusterFor(
   }
   const started = performance.now();
   const crStages = writeCustomResourceStages(path.join(tmp, `stages-${name}`));
-  const cluster = await startCluster(path.join(tmp, `cluster-${name}`), clusterBinaries(dirs!), processes);
+  const cluster = await startCluster(path.join(tmp, `cluster-${name}`), clusterBinaries(dirs!), processes, node);
   log(
     `${name} cluster: up in ${((performance.now() - started) / 1000).toFixed(1)}s (${JSON.stringify(pinnedVersions().KUBERNETES_VERSION)})`,
   );

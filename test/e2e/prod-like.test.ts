@@ -2,7 +2,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { mutatingCalls, prodLikeSettings, prodSettings } from "../../e2e/prod-like";
+import { fakeNode } from "../../e2e/cluster";
+import { mutatingCalls, prodLikeNode, prodLikeSettings, prodSettings } from "../../e2e/prod-like";
+import { renderK3sModule } from "../../components/host/nix";
 import { selectedStacks } from "../../e2e/run";
 import { sshdConfig } from "../../e2e/sshd";
 import { SimulatedHost } from "../host/simulated-host";
@@ -33,6 +35,20 @@ describe("the e2e's prod-like stack", () => {
     expect(rest).toEqual(prodRest);
     expect(sources).toEqual({ charts: {} });
     expect({ ...(prodHost as object), nodes: [] }).toEqual({ ...host, nodes: [] });
+  });
+
+  it("registers the node as k3s on prod's server does: its name and the storage label the module gives it, which the PVs' node affinity needs", () => {
+    const node = fakeNode(prodLikeNode(ROOT)) as { metadata: { name: string; labels: Record<string, string> } };
+    expect(node.metadata.name).toBe("fafprod3");
+    expect(node.metadata.labels).toMatchObject({ "openebs.io/nodeid": "fafprod3", "kubernetes.io/hostname": "fafprod3" });
+    const module = renderK3sModule({
+      nodeName: "fafprod3",
+      tlsSans: [],
+      containerStorageDevice: "/dev/zvol/x",
+      mountsBeforeK3s: [],
+    });
+    for (const [label, value] of Object.entries(prodLikeNode(ROOT).labels))
+      expect(module).toContain(`--node-label=${label}=${value}`);
   });
 
   it("gives every SSH session the simulated host's root and state besides the fakes' PATH", () => {
