@@ -196,7 +196,7 @@ async function run(
     const again = mutatingCalls(host).slice(mutated);
     if (again.length > 0) throw new E2eError(`the second pulumi up changed the host:\n${again.join("\n")}`);
     log("second up: no mutating host call");
-    await refusedDestroy(pulumi, prodStack, host);
+    await refusedDestroy(pulumi, prodStack, host, prodCluster.cluster);
   }
 
   writeFigures({ at: new Date().toISOString(), stacks: figures });
@@ -354,20 +354,33 @@ async function oneLineChange(pulumi: Pulumi, tmp: string, stack: Stack): Promise
   fs.rmSync(copy, { recursive: true, force: true });
 }
 
-/** `pulumi destroy` of the prod-like stack: refused by the protected data objects; no dataset destroyed. */
-async function refusedDestroy(pulumi: Pulumi, stack: Stack, host: ProdLikeHost["host"]): Promise<void> {
+/**
+ * `pulumi destroy` of the prod-like stack. The engine deletes what is not protected (the
+ * workloads) and refuses the protected data objects: it must fail, naming protection; every
+ * dataset, namespace, PersistentVolume and claim must still be there.
+ */
+async function refusedDestroy(pulumi: Pulumi, stack: Stack, host: ProdLikeHost["host"], cluster: Cluster): Promise<void> {
   const before = host.datasets();
+  const names = async (apiPath: string) =>
+    ((await cluster.get(apiPath)) as { items: Item[] }).items.map((i) => `${i.metadata.namespace ?? ""}/${i.metadata.name}`);
+  const data = ["/api/v1/namespaces", "/api/v1/persistentvolumes", "/api/v1/persistentvolumeclaims"];
+  const objectsBefore = (await Promise.all(data.map(names))).flat();
   const output = await pulumi(["destroy", "--yes", "--skip-preview", ...stack.common], "destroy of the prod-like stack", {
     allowFailure: true,
   });
-  if (!/protect/i.test(output))
+  if (!/marked for protection|protected/i.test(output))
     throw new E2eError(`pulumi destroy of the prod-like stack was not refused by protection:\n${output.slice(-3000)}`);
   const destroyed = mutatingCalls(host).filter((call) => /^MUTATE zfs destroy/.test(call));
   const after = host.datasets();
   const lost = [...before.keys()].filter((name) => !after.has(name));
   if (destroyed.length > 0 || lost.length > 0)
     throw new E2eError(`pulumi destroy touched datasets: ${[...destroyed, ...lost].join(", ")}`);
-  log(`destroy: refused by protected objects; ${after.size} datasets and zvols all still there`);
+  const objectsAfter = new Set((await Promise.all(data.map(names))).flat());
+  const gone = objectsBefore.filter((name) => !objectsAfter.has(name));
+  if (gone.length > 0) throw new E2eError(`pulumi destroy deleted data objects: ${gone.join(", ")}`);
+  log(
+    `destroy: refused by the protected objects; ${after.size} datasets and zvols, ${objectsBefore.length} namespaces, PVs and claims all still there`,
+  );
 }
 
 async function runPulumi(
