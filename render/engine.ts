@@ -152,6 +152,9 @@ function captureRequest(req: RegisterRequest): CapturedResource {
     provider: req.getProvider() ? urnName(req.getProvider().split("::").slice(0, -1).join("::")) : undefined,
     protect: req.getProtect() || undefined,
     retainOnDelete: req.getRetainondelete() || undefined,
+    // Transforms run in the engine on a component's children (a chart's objects): counted here.
+    // (The SDK's generated typings lack the field the request carries.)
+    transforms: (req as unknown as { getTransformsList(): unknown[] }).getTransformsList().length || undefined,
     deleteBeforeReplace: req.getDeletebeforereplace() || undefined,
     ignoreChanges: nonEmpty(req.getIgnorechangesList()),
     replaceOnChanges: nonEmpty(req.getReplaceonchangesList()),

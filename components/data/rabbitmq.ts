@@ -4,7 +4,7 @@ import { VOLUMES } from "../cluster/storage-table";
 import { createObject } from "../lib/create";
 import type { KubeObject } from "../lib/kube";
 import { DATA_SERVICES, NAMESPACES, namespaceSelector, SCRAPER_PEER } from "../lib/names";
-import { pinnedChart, rabbitmqOperators } from "../platform/charts";
+import { pinnedChart, protectCustomResourceDefinitions, rabbitmqOperators } from "../platform/charts";
 import {
   createCredentialCopy,
   dataLabels,
@@ -273,7 +273,12 @@ export class RabbitMQ extends pulumi.ComponentResource {
       { parent: this, dependsOn: args.after },
     );
     // Both operators, then the topology operator's webhook certificate from cert-manager.
-    const operators = rabbitmqOperators(`${name}-operators`, { parent: this, dependsOn: [...args.after, certManager] });
+    // Their CRDs are protected in prod like the cluster object: removing one would delete it.
+    const operators = rabbitmqOperators(`${name}-operators`, {
+      parent: this,
+      dependsOn: [...args.after, certManager],
+      ...(context.protect ? { transforms: [protectCustomResourceDefinitions] } : {}),
+    });
     const data = { protect: context.protect, retainOnDelete: context.protect };
     const cluster = createObject(`${name}-cluster`, rabbitmqCluster(context), {
       parent: this,

@@ -147,6 +147,17 @@ export function rabbitmqOperators(name: string, opts: pulumi.ComponentResourceOp
   return new k8s.yaml.v2.ConfigGroup(name, { objs: uniqueObjects(texts) }, opts);
 }
 
+const CRD_TYPE = "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition";
+
+/**
+ * A transform that protects and keeps on delete every CustomResourceDefinition a chart or
+ * manifest component creates: deleting a CRD deletes every object of its kind, protected or not
+ * (found by the e2e: `pulumi destroy` of the prod-like stack deleted the RabbitMQ operators'
+ * CRDs, and with them the protected RabbitmqCluster).
+ */
+export const protectCustomResourceDefinitions: pulumi.ResourceTransform = (args) =>
+  args.type === CRD_TYPE ? { props: args.props, opts: { ...args.opts, protect: true, retainOnDelete: true } } : undefined;
+
 /** The objects of several manifests, each (apiVersion, kind, namespace, name) once, first copy first. */
 export function uniqueObjects(texts: string[]): Record<string, unknown>[] {
   const seen = new Set<string>();

@@ -4,6 +4,7 @@ import { parse } from "yaml";
 import { describe, expect, inject, it } from "vitest";
 import { CATALOGUE } from "../../components/apps/catalogue";
 import { dataSecretFolders } from "../../components/data/data-services";
+import { protectCustomResourceDefinitions } from "../../components/platform/charts";
 import { validateCustomObject } from "../support/crd-schemas";
 import { readManifests, readResources, reasonedBranchImages, STACKS, type RenderedObject } from "../support/stacks";
 import { upstreamCrdsAvailable, validateUpstream } from "../support/upstream-crds";
@@ -289,5 +290,24 @@ describe("tasks", () => {
         "data-mariadb-grant-mariadb-faf-legacy-deployment-faf-lobby",
       ]),
     );
+  });
+});
+
+describe("CRDs outlive what they define", () => {
+  it("protects the RabbitMQ operators' CRDs in prod (a transform on their manifests), since deleting one deletes the protected RabbitmqCluster; not on a laptop", () => {
+    const operators = (stack: string) => readResources(dir(stack)).find((r) => r.name === "data-rabbitmq-operators")!;
+    expect(operators("prod").options).toMatchObject({ transforms: 1 });
+    expect(operators("local").options).not.toHaveProperty("transforms");
+  });
+
+  it("the transform protects and keeps on delete a CustomResourceDefinition, and leaves every other object alone", () => {
+    const args = (type: string) => ({ type, name: "x", props: { a: 1 }, opts: { parent: undefined } }) as never;
+    const crd = protectCustomResourceDefinitions(args("kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition")) as {
+      props: unknown;
+      opts: Record<string, unknown>;
+    };
+    expect(crd.props).toEqual({ a: 1 });
+    expect(crd.opts).toMatchObject({ protect: true, retainOnDelete: true });
+    expect(protectCustomResourceDefinitions(args("kubernetes:apps/v1:Deployment"))).toBeUndefined();
   });
 });
