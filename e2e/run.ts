@@ -203,6 +203,16 @@ async function run(
   log(`figures: ${JSON.stringify(figures)} (npm run bench prints them)`);
 }
 
+/** A module of the program (index.ts, components/...), not of its dependencies or of the render engine that runs it. */
+export function isProgramModule(file: string, root: string): boolean {
+  const relative = path.relative(root, file);
+  return (
+    !relative.startsWith("..") &&
+    !/^(node_modules|render)[\\/]/.test(relative) &&
+    !relative.includes(`${path.sep}node_modules${path.sep}`)
+  );
+}
+
 const STACKS = ["local", "prod-like"] as const;
 
 /** FAF_E2E_STACKS: which of the two stacks to run (comma-separated; default both). */
@@ -285,6 +295,8 @@ async function deploy(
   const { pulumi, common } = stack;
   const renderStart = performance.now();
   const config = readStackConfig(ROOT, stack.name, path.dirname(common[3]!));
+  // Node caches the program's modules: without this the second stack's render ran nothing (0.0s).
+  for (const file of Object.keys(require.cache)) if (isProgramModule(file, ROOT)) delete require.cache[file];
   await runProgram(config, path.join(ROOT, "index.ts"));
   const renderMs = performance.now() - renderStart;
   const previewStart = performance.now();

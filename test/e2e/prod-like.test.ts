@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { fakeNode } from "../../e2e/cluster";
 import { mutatingCalls, prodLikeNode, prodLikeSettings, prodSettings } from "../../e2e/prod-like";
 import { renderK3sModule } from "../../components/host/nix";
-import { selectedStacks } from "../../e2e/run";
+import { isProgramModule, selectedStacks } from "../../e2e/run";
 import { sshdConfig } from "../../e2e/sshd";
 import { SimulatedHost } from "../host/simulated-host";
 
@@ -73,5 +73,15 @@ describe("FAF_E2E_STACKS", () => {
     expect(selectedStacks("prod-like")).toEqual(["prod-like"]);
     expect(selectedStacks(" prod-like , local")).toEqual(["local", "prod-like"]);
     expect(() => selectedStacks("prod")).toThrow("FAF_E2E_STACKS: unknown stack prod (the stacks: local, prod-like)");
+  });
+});
+
+describe("each stack's render in the e2e", () => {
+  it("runs the program afresh: its modules leave Node's cache, the render engine's and the dependencies' stay", () => {
+    expect(isProgramModule("/p/index.ts", "/p")).toBe(true);
+    expect(isProgramModule("/p/components/apps/whoami.ts", "/p")).toBe(true);
+    expect(isProgramModule("/p/render/engine.ts", "/p")).toBe(false);
+    expect(isProgramModule("/p/node_modules/@pulumi/pulumi/index.js", "/p")).toBe(false);
+    expect(isProgramModule("/elsewhere/x.ts", "/p")).toBe(false);
   });
 });
