@@ -369,14 +369,21 @@ async function oneLineChange(pulumi: Pulumi, tmp: string, stack: Stack): Promise
 /**
  * `pulumi destroy` of the prod-like stack. The engine deletes what is not protected (the
  * workloads) and refuses the protected data objects: it must fail, naming protection; every
- * dataset, namespace, PersistentVolume and claim must still be there.
+ * dataset, PersistentVolume and claim, and each namespace holding a claim, must still be there.
  */
 async function refusedDestroy(pulumi: Pulumi, stack: Stack, host: ProdLikeHost["host"], cluster: Cluster): Promise<void> {
   const before = host.datasets();
   const names = async (apiPath: string) =>
     ((await cluster.get(apiPath)) as { items: Item[] }).items.map((i) => `${i.metadata.namespace ?? ""}/${i.metadata.name}`);
-  const data = ["/api/v1/namespaces", "/api/v1/persistentvolumes", "/api/v1/persistentvolumeclaims"];
-  const objectsBefore = (await Promise.all(data.map(names))).flat();
+  // The data objects: every PV and claim, and each namespace that holds a claim (an operator's
+  // own namespace, such as rabbitmq-system, holds no data and goes with its manifests).
+  const data = ["/api/v1/persistentvolumes", "/api/v1/persistentvolumeclaims"];
+  const claimNamespaces = async () =>
+    [...new Set((await names("/api/v1/persistentvolumeclaims")).map((claim) => claim.split("/")[0]!))].map(
+      (ns) => `namespace ${ns}`,
+    );
+  const namespaceNames = async () => (await names("/api/v1/namespaces")).map((ns) => `namespace ${ns.slice(1)}`);
+  const objectsBefore = [...(await Promise.all(data.map(names))).flat(), ...(await claimNamespaces())];
   const output = await pulumi(["destroy", "--yes", "--skip-preview", ...stack.common], "destroy of the prod-like stack", {
     allowFailure: true,
   });
@@ -387,11 +394,11 @@ async function refusedDestroy(pulumi: Pulumi, stack: Stack, host: ProdLikeHost["
   const lost = [...before.keys()].filter((name) => !after.has(name));
   if (destroyed.length > 0 || lost.length > 0)
     throw new E2eError(`pulumi destroy touched datasets: ${[...destroyed, ...lost].join(", ")}`);
-  const objectsAfter = new Set((await Promise.all(data.map(names))).flat());
+  const objectsAfter = new Set([...(await Promise.all(data.map(names))).flat(), ...(await namespaceNames())]);
   const gone = objectsBefore.filter((name) => !objectsAfter.has(name));
   if (gone.length > 0) throw new E2eError(`pulumi destroy deleted data objects: ${gone.join(", ")}`);
   log(
-    `destroy: refused by the protected objects; ${after.size} datasets and zvols, ${objectsBefore.length} namespaces, PVs and claims all still there`,
+    `destroy: refused by the protected objects; ${after.size} datasets and zvols, ${objectsBefore.length} PVs, claims and their namespaces all still there`,
   );
 }
 
