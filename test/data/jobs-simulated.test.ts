@@ -1,11 +1,11 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { MONGODB, POSTGRES } from "../../components/data/data-services";
 import type { DataJob } from "../../components/data/jobs";
 import { DATA_CONTEXT } from "../support/data";
+import { tempDir } from "../support/temp";
 
 /**
  * The backup and restore scripts run by `sh`, against fake pg_dump, psql, pg_restore, mongodump,
@@ -40,7 +40,7 @@ function daysAgo(path: string, days: number) {
 }
 
 function workspace() {
-  const base = mkdtempSync(join(tmpdir(), "faf-dump-"));
+  const base = tempDir("faf-dump-");
   const backups = join(base, "backups");
   mkdirSync(backups);
   return backups;

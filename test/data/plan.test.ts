@@ -1,6 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CATALOGUE } from "../../components/apps/catalogue";
@@ -12,6 +11,7 @@ import { dataPlan, objectName, passwordKeysRead } from "../../components/data/pl
 import { rabbitmqCredentials, rabbitmqUserObjects } from "../../components/data/rabbitmq";
 import { toolAvailable } from "../support/tools";
 import { DATA_CONTEXT } from "../support/data";
+import { tempDir } from "../support/temp";
 
 const app = (name: string, extra: Partial<WorkloadSpec>): WorkloadSpec => ({
   name,
@@ -184,7 +184,7 @@ describe("data job scripts", () => {
   it.skipIf(!shellcheckAvailable)(
     "pass shellcheck as POSIX sh (the official images run them with sh -c), as do their fakes",
     () => {
-      const dir = mkdtempSync(join(tmpdir(), "faf-data-sc-"));
+      const dir = tempDir("faf-data-sc-");
       const files = jobs.map((job, i) => {
         const path = join(dir, `${i}-${job.service}-${job.role}.sh`);
         // Word splitting of $login is intended (several flags in one variable).

@@ -1,6 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { VOLUMES } from "../../components/cluster/storage-table";
@@ -8,6 +7,7 @@ import { certificateWarning, rewriteKubeconfig } from "../../components/host/kub
 import { datasetTable, remoteCommand, serverSteps, stepScript, zfsSize } from "../../components/host/steps";
 import { toolAvailable } from "../support/tools";
 import { HOST_SETTINGS } from "./fixtures";
+import { tempDir } from "../support/temp";
 
 const host = {
   ...HOST_SETTINGS,
@@ -101,7 +101,7 @@ describe("server steps", () => {
   });
 
   it.skipIf(!shellcheckAvailable)("pass shellcheck, as assembled and as the fakes are", () => {
-    const dir = mkdtempSync(join(tmpdir(), "faf-sc-"));
+    const dir = tempDir("faf-sc-");
     const files = readdirSync(join(__dirname, "..", "..", "components", "host", "scripts"))
       .filter((f) => f.endsWith(".sh") && f !== "lib.sh" && f !== "checks.sh")
       .map((f) => {

@@ -1,11 +1,11 @@
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, inject, it } from "vitest";
 import { ROOT, runRender } from "../support/cli";
 import { readManifests } from "../support/stacks";
+import { tempDir } from "../support/temp";
 
-const tmp = () => mkdtempSync(join(tmpdir(), "faf-cli-"));
+const tmp = () => tempDir("faf-cli-");
 
 function badStack(text: string): { code: number | null; stderr: string; stdout: string } {
   const dir = tmp();

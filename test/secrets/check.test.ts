@@ -1,6 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CATALOGUE } from "../../components/apps/catalogue";
@@ -10,6 +9,7 @@ import { expectedSecrets } from "../../components/platform/secret-sync";
 import { checkSecrets, formatReport, infisicalLister } from "../../secrets/check";
 import { ROOT } from "../support/cli";
 import { startFakeInfisical, type FakeInfisical } from "./fake-infisical";
+import { tempDir } from "../support/temp";
 
 // A prod stack runs monitoring by default: Grafana's folder is read too (no receiver set).
 const expected = [
@@ -89,7 +89,7 @@ describe("secrets:check against a fake Infisical API on loopback (the real SDK)"
   });
 
   it("as a command: exits 1 and names the missing keys, or 0 when all are there", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "faf-check-"));
+    const dir = tempDir("faf-check-");
     const stack = (folder: string) =>
       `config:\n  faf:environment: prod\n  faf:baseDomain: faforever.com\n  faf:hostName: fafprod3\n  faf:kubernetes: {context: x}\n  faf:storage: {dataPath: /data}\n  faf:secrets: {source: infisical, projectSlug: k3s, projectId: ${target.projectId}, environment: ${folder}}\n`;
     writeFileSync(join(dir, "Pulumi.check.yaml"), stack("prod"));

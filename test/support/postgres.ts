@@ -1,5 +1,5 @@
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -28,32 +28,37 @@ export class ThrowawayPostgres {
     this.bin = bin;
     this.port = port;
     this.dir = mkdtempSync(join(tmpdir(), "faf-pg-"));
-    chmodSync(this.dir, 0o755);
-    const pwfile = join(this.dir, "pw");
-    writeFileSync(pwfile, `${this.adminPassword}\n`);
-    if (this.asRoot) {
-      const id = (flag: string) => Number(spawnSync("id", [flag, "postgres"], { encoding: "utf8" }).stdout.trim());
-      chownSync(this.dir, id("-u"), id("-g"));
-      chownSync(pwfile, id("-u"), id("-g"));
+    try {
+      chmodSync(this.dir, 0o755);
+      const pwfile = join(this.dir, "pw");
+      writeFileSync(pwfile, `${this.adminPassword}\n`);
+      if (this.asRoot) {
+        const id = (flag: string) => Number(spawnSync("id", [flag, "postgres"], { encoding: "utf8" }).stdout.trim());
+        chownSync(this.dir, id("-u"), id("-g"));
+        chownSync(pwfile, id("-u"), id("-g"));
+      }
+      this.must(join(bin, "initdb"), [
+        "-D",
+        join(this.dir, "data"),
+        "-U",
+        "postgres",
+        `--pwfile=${pwfile}`,
+        "--auth=scram-sha-256",
+      ]);
+      this.must(join(bin, "pg_ctl"), [
+        "-D",
+        join(this.dir, "data"),
+        "-l",
+        join(this.dir, "log"),
+        "-o",
+        `-p ${port} -k ${this.dir} -c listen_addresses=127.0.0.1`,
+        "-w",
+        "start",
+      ]);
+    } catch (error) {
+      rmSync(this.dir, { recursive: true, force: true });
+      throw error;
     }
-    this.must(join(bin, "initdb"), [
-      "-D",
-      join(this.dir, "data"),
-      "-U",
-      "postgres",
-      `--pwfile=${pwfile}`,
-      "--auth=scram-sha-256",
-    ]);
-    this.must(join(bin, "pg_ctl"), [
-      "-D",
-      join(this.dir, "data"),
-      "-l",
-      join(this.dir, "log"),
-      "-o",
-      `-p ${port} -k ${this.dir} -c listen_addresses=127.0.0.1`,
-      "-w",
-      "start",
-    ]);
   }
 
   /** Runs a server binary as the server's user. */
@@ -85,6 +90,10 @@ export class ThrowawayPostgres {
   }
 
   stop(): void {
-    this.must(join(this.bin, "pg_ctl"), ["-D", join(this.dir, "data"), "-m", "fast", "-w", "stop"]);
+    try {
+      this.must(join(this.bin, "pg_ctl"), ["-D", join(this.dir, "data"), "-m", "fast", "-w", "stop"]);
+    } finally {
+      rmSync(this.dir, { recursive: true, force: true });
+    }
   }
 }
