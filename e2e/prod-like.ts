@@ -1,4 +1,5 @@
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
 
@@ -55,6 +56,7 @@ export async function startProdLikeHost(
   const server = await startSshd(path.join(dir, "sshd"), processes, [FAKES], {
     FAF_ROOT: host.root,
     FAKE_STATE: host.state,
+    TMPDIR: os.tmpdir(),
   });
   return { host, server };
 }

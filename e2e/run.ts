@@ -57,6 +57,10 @@ async function main(): Promise<number> {
 
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "faf-e2e-"));
   fs.mkdirSync(path.join(tmp, "logs"));
+  // Every program started from here keeps its temporary files in this run's directory, which
+  // goes at the end: the kubernetes provider leaves a kubeconfig file in it per process.
+  process.env.TMPDIR = path.join(tmp, "tmp");
+  fs.mkdirSync(process.env.TMPDIR);
   // The processes of each phase (tools, then each stack's cluster), stopped newest first.
   const phases: Processes[] = [];
   let cleaned: Promise<string[]> | undefined;
