@@ -15,6 +15,8 @@ import { readStackConfig } from "../../render/stack-file";
 import { HOSTPATH_ALLOWED, POD_SECURITY_EXCEPTIONS, PRIVILEGED_ALLOWED } from "../../policy/checks";
 import { ROOT } from "../support/cli";
 import { readManifests, type RenderedObject } from "../support/stacks";
+import { LOCAL_SETTINGS, SETTINGS_CONTEXT } from "../support/settings";
+import { laptopContext, serverContext } from "../support/render-context";
 
 const manifests = (stack: string) => readManifests(join(inject("renderDir"), stack));
 const find = (list: RenderedObject[], kind: string, name: string): any =>
@@ -184,31 +186,18 @@ describe("faf-legacy-deployment's deploy build and working directory", () => {
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
     const raw: RawConfig = {
-      "faf:environment": "local",
-      "faf:baseDomain": "faforever.localhost",
-      "faf:kubernetes": '{"context":"k3d-faf"}',
-      "faf:storage": '{"dataPath":"/var/lib/faf-data"}',
-      "faf:secrets": '{"source":"generated"}',
+      ...LOCAL_SETTINGS,
       "faf:argocd": '{"enabled":false}',
       "faf:services": '["faf-legacy-deployment"]',
     };
-    const context = { stack: "dev", stackFile: "Pulumi.dev.yaml", serviceNames: SERVICE_NAMES, secretKeys: [] as string[] };
-    const parse = (scripts: string) => parseSettings({ ...raw, "faf:legacyDeployment": JSON.stringify({ scripts }) }, context);
+    const parse = (scripts: string) =>
+      parseSettings({ ...raw, "faf:legacyDeployment": JSON.stringify({ scripts }) }, SETTINGS_CONTEXT);
 
     it("mounts the directory's files under /scripts and copies them into /workspace instead of fetching FAF's", () => {
       const result = parse(join(dir, "good"));
       if (!result.ok) throw new Error(result.message);
       const spec = buildProfile(result.settings).services.workloads.find((s) => s.name === fafLegacyDeployment.name)!;
-      const objects = allObjects(
-        renderWorkload(spec, {
-          environment: "local",
-          baseDomain: "faforever.localhost",
-          ingress: { entryPoints: ["web"], tls: undefined },
-          imagePullPolicy: "IfNotPresent",
-          callers: [],
-          required: [],
-        }),
-      ).map((r) => r.object as any);
+      const objects = allObjects(renderWorkload(spec, laptopContext())).map((r) => r.object as any);
       const files = objects.find((o) => o.kind === "ConfigMap" && o.metadata.name.startsWith("faf-legacy-deployment-files-"));
       expect(Object.keys(files.data).sort()).toEqual(["scripts_Deployer.kt", "scripts_build.gradle.kts"]);
       const container = objects.find((o) => o.metadata.name === "faf-legacy-deployment-deploy-coop").spec.jobTemplate.spec
@@ -241,15 +230,7 @@ describe("faf-legacy-deployment's deploy build and working directory", () => {
 });
 
 describe("what a spec may ask of the node", () => {
-  const context: RenderContext = {
-    environment: "prod",
-    baseDomain: "faforever.com",
-    ingress: { entryPoints: ["websecure"], tls: {} },
-    imagePullPolicy: "IfNotPresent",
-    callers: [],
-    required: [],
-    storage: { dataPath: "/opt/faf/data", node: "fafprod3" },
-  };
+  const context = serverContext("prod", { storage: { dataPath: "/opt/faf/data", node: "fafprod3" } });
   const base: WorkloadSpec = {
     name: "probe",
     description: "a test workload",

@@ -6,15 +6,10 @@ import { afterAll, describe, expect, it } from "vitest";
 import { fafPolicyServer } from "../../components/apps/faf-policy-server";
 import { allObjects, renderWorkload, type RenderContext } from "../../components/apps/render";
 import type { WorkloadSpec } from "../../components/apps/spec";
+import { laptopContext, serverContext } from "../support/render-context";
 
-const context = (environment: RenderContext["environment"]): RenderContext => ({
-  environment,
-  baseDomain: "faforever.com",
-  ingress: { entryPoints: ["websecure"], tls: {} },
-  imagePullPolicy: "IfNotPresent",
-  callers: [],
-  required: [],
-});
+const context = (environment: RenderContext["environment"]): RenderContext =>
+  environment === "local" ? laptopContext() : serverContext(environment);
 
 function podOf(spec: WorkloadSpec, environment: RenderContext["environment"] = "prod"): any {
   const controller = allObjects(renderWorkload(spec, context(environment))).find((r) => r.object.kind === "Deployment");

@@ -7,15 +7,9 @@ import { fafDbMigrations } from "../../components/apps/faf-db-migrations";
 import { allObjects, renderWorkload, type RenderContext } from "../../components/apps/render";
 import type { WorkloadSpec } from "../../components/apps/spec";
 import type { KubeObject } from "../../components/lib/kube";
+import { serverContext } from "../support/render-context";
 
-const prod: RenderContext = {
-  environment: "prod",
-  baseDomain: "faforever.com",
-  ingress: { entryPoints: ["websecure"], tls: {} },
-  imagePullPolicy: "IfNotPresent",
-  callers: [],
-  required: [],
-};
+const prod = serverContext();
 
 function objects(spec: WorkloadSpec, context: Partial<RenderContext> = {}): KubeObject[] {
   return allObjects(renderWorkload(spec, { ...prod, ...context })).map((r) => r.object);

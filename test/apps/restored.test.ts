@@ -9,9 +9,10 @@ import {
   mailTemplateHtml,
   USER_SERVICE_MAIL_TEMPLATES,
 } from "../../components/apps/common/mail-templates";
-import { renderWorkload, type RenderContext } from "../../components/apps/render";
+import { renderWorkload } from "../../components/apps/render";
 import { routeMiddlewares } from "../../components/apps/routes";
 import { readManifests } from "../support/stacks";
+import { serverContext } from "../support/render-context";
 
 /** What the ported workloads lost (issue 14, item 3), each checked where it would be lost. */
 
@@ -94,15 +95,7 @@ describe("mail templates of faf-api and faf-user-service", () => {
       ...api,
       files: [{ path: "/config/mail/x.html", content: "{{usrname}}", servicePlaceholders: ["username"] }],
     };
-    const context: RenderContext = {
-      environment: "prod",
-      baseDomain: "faforever.com",
-      ingress: { entryPoints: ["websecure"], tls: undefined },
-      imagePullPolicy: "IfNotPresent",
-      callers: [],
-      required: [],
-    };
-    expect(() => renderWorkload(broken, context)).toThrow("unknown placeholder {{usrname}}");
+    expect(() => renderWorkload(broken, serverContext())).toThrow("unknown placeholder {{usrname}}");
   });
 });
 

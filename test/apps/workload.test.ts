@@ -2,19 +2,12 @@ import * as k8s from "@pulumi/kubernetes";
 import { beforeAll, describe, expect, it } from "vitest";
 import { fafDbMigrations } from "../../components/apps/faf-db-migrations";
 import { oryHydra } from "../../components/apps/ory-hydra";
-import type { RenderContext } from "../../components/apps/render";
 import { Workload } from "../../components/apps/workload";
 import type { CapturedResource } from "../../render/engine";
 import { byName, captureResources } from "../support/mocks";
+import { laptopContext } from "../support/render-context";
 
-const context: RenderContext = {
-  environment: "local",
-  baseDomain: "faforever.localhost",
-  ingress: { entryPoints: ["web"], tls: undefined },
-  imagePullPolicy: "IfNotPresent",
-  callers: [],
-  required: [],
-};
+const context = laptopContext();
 
 let resources: CapturedResource[];
 let hydra: Workload;

@@ -2,20 +2,12 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { SERVICE_NAMES } from "../../components/apps/catalogue";
-import { parseSettings, type RawConfig } from "../../components/config/parse";
+import { parseSettings } from "../../components/config/parse";
 import { buildProfile } from "../../components/config/profile";
 import { CHART_KEYS, MANIFEST_KEYS, chartArgs } from "../../components/config/sources";
 import { CHARTS, MANIFESTS, uniqueObjects } from "../../components/platform/charts";
+import { LOCAL_SETTINGS as local, SETTINGS_CONTEXT as context } from "../support/settings";
 
-const context = { stack: "dev", stackFile: "Pulumi.dev.yaml", serviceNames: SERVICE_NAMES, secretKeys: [] as string[] };
-const local: RawConfig = {
-  "faf:environment": "local",
-  "faf:baseDomain": "faforever.localhost",
-  "faf:kubernetes": '{"context":"default"}',
-  "faf:storage": '{"dataPath":"/var/lib/faf-data"}',
-  "faf:secrets": '{"source":"generated"}',
-};
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "faf-sources-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 

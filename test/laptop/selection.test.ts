@@ -1,7 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SERVICE_NAMES } from "../../components/apps/catalogue";
 import { VOLUMES } from "../../components/cluster/storage-table";
 import { NAMESPACES, type NamespaceKey } from "../../components/lib/names";
 import { parseSettings, type RawConfig } from "../../components/config/parse";
@@ -20,16 +19,9 @@ import { readStackConfig } from "../../render/stack-file";
 import { ROOT } from "../support/cli";
 import { laptopStack, renderStackText } from "../support/laptop";
 import { readManifests, readResources } from "../support/stacks";
+import { LOCAL_SETTINGS, SETTINGS_CONTEXT as context } from "../support/settings";
 
-const raw: RawConfig = {
-  "faf:environment": "local",
-  "faf:baseDomain": "faforever.localhost",
-  "faf:kubernetes": '{"context":"k3d-faf"}',
-  "faf:storage": '{"dataPath":"/var/lib/faf-data"}',
-  "faf:secrets": '{"source":"generated"}',
-  "faf:argocd": '{"enabled":false}',
-};
-const context = { stack: "dev", stackFile: "Pulumi.dev.yaml", serviceNames: SERVICE_NAMES, secretKeys: [] as string[] };
+const raw: RawConfig = { ...LOCAL_SETTINGS, "faf:argocd": '{"enabled":false}' };
 
 function profileOf(extra: RawConfig) {
   const result = parseSettings({ ...raw, ...extra }, context);

@@ -1,16 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { SERVICE_NAMES } from "../../components/apps/catalogue";
 import { parseSettings, type RawConfig } from "../../components/config/parse";
 import { buildProfile } from "../../components/config/profile";
+import { LOCAL_SETTINGS, SETTINGS_CONTEXT as context } from "../support/settings";
 
-const context = { stack: "dev", stackFile: "Pulumi.dev.yaml", serviceNames: SERVICE_NAMES, secretKeys: [] as string[] };
-const local: RawConfig = {
-  "faf:environment": "local",
-  "faf:baseDomain": "faforever.localhost",
-  "faf:kubernetes": '{"context":"k3d-faf"}',
-  "faf:storage": '{"dataPath":"/var/lib/faf-data"}',
-  "faf:secrets": '{"source":"generated"}',
-};
+// On k3d, whose host address pods reach the laptop at is known.
+const local: RawConfig = { ...LOCAL_SETTINGS, "faf:kubernetes": '{"context":"k3d-faf"}' };
+
 const hosted = (environment: "prod" | "test"): RawConfig => ({
   ...local,
   "faf:environment": environment,

@@ -1,16 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { SERVICE_NAMES } from "../../components/apps/catalogue";
 import { parseSettings, type RawConfig } from "../../components/config/parse";
 import { buildProfile } from "../../components/config/profile";
+import { LOCAL_SETTINGS as local, SETTINGS_CONTEXT as context } from "../support/settings";
 
-const context = { stack: "dev", stackFile: "Pulumi.dev.yaml", serviceNames: SERVICE_NAMES, secretKeys: [] as string[] };
-const local: RawConfig = {
-  "faf:environment": "local",
-  "faf:baseDomain": "faforever.localhost",
-  "faf:kubernetes": '{"context":"default"}',
-  "faf:storage": '{"dataPath":"/var/lib/faf-data"}',
-  "faf:secrets": '{"source":"generated"}',
-};
 const prod: RawConfig = {
   "faf:environment": "prod",
   "faf:baseDomain": "faforever.com",
