@@ -8,7 +8,8 @@ import { resolve } from "node:path";
 import { runProgram } from "./engine";
 import { summary, writeRender } from "./output";
 import { parseArgs } from "./args";
-import { readStackConfig, UsageError } from "./stack-file";
+import { runCli } from "./run-cli";
+import { readStackConfig } from "./stack-file";
 
 async function main(): Promise<number> {
   const root = resolve(__dirname, "..");
@@ -21,18 +22,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-function isSettingsError(error: unknown): error is Error {
-  return error instanceof Error && (error.name === "SettingsError" || error instanceof UsageError);
-}
-
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    if (isSettingsError(error)) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(2);
-    }
-    process.stderr.write(`render failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runCli("render", main, { stack: true });

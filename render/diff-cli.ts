@@ -7,6 +7,7 @@
 import { resolve } from "node:path";
 import { COMMENT_LIMIT } from "./diff";
 import { runDiff } from "./diff-run";
+import { runCli } from "./run-cli";
 import { UsageError } from "./stack-file";
 
 const USAGE = "usage: npm run diff -- <stack> [--base <git ref>] [--max-chars <n>]";
@@ -50,16 +51,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-if (require.main === module) {
-  main().then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      if (error instanceof Error && (error instanceof UsageError || error.name === "SettingsError")) {
-        process.stderr.write(`${error.message}\n`);
-        process.exit(2);
-      }
-      process.stderr.write(`diff failed: ${error instanceof Error ? error.message : String(error)}\n`);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runCli("diff", main);

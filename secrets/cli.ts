@@ -13,6 +13,7 @@ import { dataSecretFolders } from "../components/data/data-services";
 import { expectedSecrets } from "../components/platform/secret-sync";
 import { monitoringSecretFolders } from "../components/monitoring/alerting";
 import { infisicalSite } from "../components/platform/secrets";
+import { runCli } from "../render/run-cli";
 import { readStackConfig, UsageError } from "../render/stack-file";
 import { checkSecrets, formatReport, infisicalLister } from "./check";
 
@@ -55,15 +56,4 @@ async function main(): Promise<number> {
   return report.missing.length === 0 ? 0 : 1;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    if (error instanceof UsageError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(2);
-    }
-    const detail = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`secrets:check failed: ${detail}\n`);
-    process.exit(1);
-  },
-);
+runCli("secrets:check", main);

@@ -12,6 +12,7 @@ import { buildProfile } from "../components/config/profile";
 import { SEED_ACCOUNTS } from "../components/laptop/seed";
 import { SMOKE_CLIENT_ID } from "../components/laptop/seed-oauth";
 import { TCP_ENTRY_POINTS } from "../components/platform/traefik";
+import { runCli } from "../render/run-cli";
 import { readStackConfig, UsageError } from "../render/stack-file";
 import { formatResults, runSmoke, type SmokeOptions, type SmokeTargets } from "./checks";
 
@@ -119,16 +120,4 @@ async function main(): Promise<number> {
   return results.every((r) => r.ok) ? 0 : 1;
 }
 
-if (require.main === module) {
-  main().then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      if (error instanceof UsageError) {
-        process.stderr.write(`${error.message}\n`);
-        process.exit(2);
-      }
-      process.stderr.write(`smoke failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runCli("smoke", main, { stack: true });
