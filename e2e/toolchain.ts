@@ -53,38 +53,31 @@ export function clusterBinaries(dirs: Record<string, string>): ClusterBinaries {
   };
 }
 
+/**
+ * The resource plugins the program needs and the toolchain component that builds each. random,
+ * tls and command are stand-ins of our own (decision 016): the proxy serves no version of them.
+ */
+const PLUGINS = [
+  { name: "kubernetes", component: "kubernetes-provider" },
+  { name: "random", component: "stand-in-providers" },
+  { name: "tls", component: "stand-in-providers" },
+  { name: "command", component: "stand-in-providers" },
+] as const;
+
 /** The resource plugins the built toolchain provides: plugin name, the version the engine is told, the binary. */
 export function toolchainPlugins(
   dirs: Record<string, string>,
   versions = pinnedVersions(),
 ): { name: string; version: string; file: string }[] {
-  return [
-    {
-      name: "kubernetes",
-      version: versions.KUBERNETES_PLUGIN_VERSION!,
-      file: path.join(dirs["kubernetes-provider"]!, "bin", "pulumi-resource-kubernetes"),
-    },
-    // Stand-ins of our own (decision 016): the proxy serves no version of these providers.
-    {
-      name: "random",
-      version: versions.RANDOM_PLUGIN_VERSION!,
-      file: path.join(dirs["stand-in-providers"]!, "bin", "pulumi-resource-random"),
-    },
-    {
-      name: "tls",
-      version: versions.TLS_PLUGIN_VERSION!,
-      file: path.join(dirs["stand-in-providers"]!, "bin", "pulumi-resource-tls"),
-    },
-    {
-      name: "command",
-      version: versions.COMMAND_PLUGIN_VERSION!,
-      file: path.join(dirs["stand-in-providers"]!, "bin", "pulumi-resource-command"),
-    },
-  ];
+  return PLUGINS.map(({ name, component }) => ({
+    name,
+    version: versions[`${name.toUpperCase()}_PLUGIN_VERSION`]!,
+    file: path.join(dirs[component]!, "bin", `pulumi-resource-${name}`),
+  }));
 }
 
 /** The plugins the program needs, as our npm SDKs ask for them (package.json). */
 export function requiredPlugins(packageJson = path.join(__dirname, "..", "package.json")): { name: string; version: string }[] {
   const deps = (JSON.parse(fs.readFileSync(packageJson, "utf8")) as { dependencies: Record<string, string> }).dependencies;
-  return ["kubernetes", "random", "tls", "command"].map((name) => ({ name, version: deps[`@pulumi/${name}`]! }));
+  return PLUGINS.map(({ name }) => ({ name, version: deps[`@pulumi/${name}`]! }));
 }
