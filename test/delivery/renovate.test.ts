@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CATALOGUE } from "../../components/apps/catalogue";
 import { MARIADB_IMAGE } from "../../components/data/mariadb";
@@ -9,7 +9,7 @@ import { MONGODB_IMAGE } from "../../components/data/mongodb";
 import { PGAUTOUPGRADE_IMAGE, POSTGRES_IMAGE } from "../../components/data/postgres";
 import { RABBITMQ_IMAGE } from "../../components/data/rabbitmq";
 import { CHARTS, MANIFESTS } from "../../components/platform/charts";
-import { ROOT } from "../support/cli";
+import { copyProjectFiles, ROOT } from "../support/cli";
 import { renovateBin, renovateEnv } from "../support/renovate";
 
 interface Dep {
@@ -28,16 +28,7 @@ afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
 function copyOfProject(): string {
   const repo = mkdtempSync(join(tmpdir(), "faf-renovate-"));
   dirs.push(repo);
-  const files = spawnSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], {
-    cwd: ROOT,
-    encoding: "utf8",
-  })
-    .stdout.split("\0")
-    .filter((f) => f && existsSync(join(ROOT, f)));
-  for (const file of files) {
-    mkdirSync(dirname(join(repo, file)), { recursive: true });
-    cpSync(join(ROOT, file), join(repo, file));
-  }
+  copyProjectFiles(repo);
   return repo;
 }
 

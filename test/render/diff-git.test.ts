@@ -1,10 +1,10 @@
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runDiff } from "../../render/diff-run";
-import { ROOT } from "../support/cli";
+import { copyProjectFiles, ROOT } from "../support/cli";
 
 /**
  * npm run diff against real, temporary git repositories: a small project whose render writes
@@ -202,20 +202,7 @@ describe("npm run diff on this project (real renders)", { timeout: 900_000 }, ()
   function copyOfProject(): string {
     const repo = mkdtempSync(join(tmpdir(), "faf-diff-project-"));
     dirs.push(repo);
-    const files = spawnSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], {
-      cwd: ROOT,
-      encoding: "utf8",
-    })
-      .stdout.split("\0")
-      .filter(Boolean);
-    for (const file of files) {
-      mkdirSync(dirname(join(repo, file)), { recursive: true });
-      try {
-        cpSync(join(ROOT, file), join(repo, file));
-      } catch {
-        // a file deleted in the working tree but still in the index
-      }
-    }
+    copyProjectFiles(repo);
     git(repo, "init", "-q", "-b", "main");
     symlinkSync(join(ROOT, "node_modules"), join(repo, "node_modules"), "dir");
     commit(repo, "the project as it is");
