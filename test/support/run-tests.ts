@@ -10,7 +10,10 @@ import { join } from "node:path";
 import { ROOT } from "./cli";
 
 /** Caches that tools keep in the temporary directory by design (removed with it). */
-const CACHES = [/^tsx-\d+$/];
+const CACHES = [
+  /^tsx-\d+$/, // tsx's compile cache
+  /^renovate$/, // Renovate's base directory (its repository cache)
+];
 
 const dir = mkdtempSync(join(tmpdir(), "faf-tests-"));
 // Like /tmp itself: the throwaway PostgreSQL server runs as its own user.
