@@ -40,15 +40,25 @@ interface Once {
 const sdkOnly: number[] = [];
 const render: number[] = [];
 const once: Record<1 | 10, Once[]> = { 1: [], 10: [] };
-for (let i = 0; i < RUNS; i++) {
-  sdkOnly.push(timed(["-e", 'require("@pulumi/pulumi"); require("@pulumi/kubernetes");']).ms);
-  render.push(timed([join(ROOT, "render", "cli.ts"), "prod", "--out", join(work, "prod")]).ms);
-  for (const copies of [1, 10] as const) {
-    const out = timed([join(ROOT, "bench", "run-once.ts"), String(copies), join(work, `x${copies}`)]).stdout;
-    once[copies].push(JSON.parse(out.trim().split("\n").pop() ?? "{}") as Once);
+let failure: string | undefined;
+try {
+  for (let i = 0; i < RUNS; i++) {
+    sdkOnly.push(timed(["-e", 'require("@pulumi/pulumi"); require("@pulumi/kubernetes");']).ms);
+    render.push(timed([join(ROOT, "render", "cli.ts"), "prod", "--out", join(work, "prod")]).ms);
+    for (const copies of [1, 10] as const) {
+      const out = timed([join(ROOT, "bench", "run-once.ts"), String(copies), join(work, `x${copies}`)]).stdout;
+      once[copies].push(JSON.parse(out.trim().split("\n").pop() ?? "{}") as Once);
+    }
   }
+} catch (error) {
+  failure = error instanceof Error ? error.message : String(error);
+} finally {
+  rmSync(work, { recursive: true, force: true });
 }
-rmSync(work, { recursive: true, force: true });
+if (failure !== undefined) {
+  process.stderr.write(`bench failed: ${failure}\n`);
+  process.exit(1);
+}
 
 const renderRatio = median(render) / median(sdkOnly);
 const program1 = median(once[1].map((o) => o.programMs));

@@ -22,6 +22,7 @@ async function main(): Promise<void> {
   const { runProgram } = require("../render/engine") as typeof import("../render/engine");
   const { writeRender } = require("../render/output") as typeof import("../render/output");
   const { readStackConfig } = require("../render/stack-file") as typeof import("../render/stack-file");
+  const { SERVICE_RUNTIMES } = require("../components/monitoring/targets") as typeof import("../components/monitoring/targets");
   /* eslint-enable @typescript-eslint/no-require-imports */
 
   // Synthetic copies: same shape, own names, hosts and dependencies, so the program does n times the work.
@@ -39,8 +40,12 @@ async function main(): Promise<void> {
         broker: spec.broker ? { ...spec.broker, user: rename(spec.broker.user) } : undefined,
         routes: spec.routes?.map((r) => ({ ...r, hosts: r.hosts.map((h) => `${h}-c${i}`) })),
         tcpRoutes: spec.tcpRoutes?.map((r) => ({ ...r, entryPoint: `${r.entryPoint}-c${i}` })),
+        extraServices: spec.extraServices?.map((service) => ({ ...service, name: rename(service.name) })),
       };
       catalogue.CATALOGUE.push(copy);
+      // A copy exports what its original does (its dashboard and alerts need to know).
+      const runtime = SERVICE_RUNTIMES[spec.name];
+      if (runtime) SERVICE_RUNTIMES[copy.name] = runtime;
       catalogue.SERVICE_NAMES.push(copy.name);
     }
   }
