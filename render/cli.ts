@@ -22,4 +22,10 @@ async function main(): Promise<number> {
   return 0;
 }
 
-runCli("render", main, { stack: true });
+runCli("render", main, {
+  stack: true,
+  faultHint:
+    process.env.FAF_RENDER_SOURCE_MAPS === "1"
+      ? undefined
+      : "(The trace's positions are in the compiled program; FAF_RENDER_SOURCE_MAPS=1 npm run render -- <stack> gives TypeScript lines.)",
+});

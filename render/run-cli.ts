@@ -8,9 +8,9 @@ export function isUsageError(error: unknown): error is Error {
 /**
  * Runs a command's `main` and exits with its code: 2 and the message alone for a mistake in what
  * was asked; 1 and "`name` failed: ..." for anything else, with the stack when `stack` is set
- * (there a failure is a fault of the program, which the stack helps to find).
+ * (there a failure is a fault of the program, which the stack helps to find), then `faultHint`.
  */
-export function runCli(name: string, main: () => Promise<number>, options: { stack?: boolean } = {}): void {
+export function runCli(name: string, main: () => Promise<number>, options: { stack?: boolean; faultHint?: string } = {}): void {
   main().then(
     (code) => process.exit(code),
     (error: unknown) => {
@@ -19,7 +19,7 @@ export function runCli(name: string, main: () => Promise<number>, options: { sta
         process.exit(2);
       }
       const detail = error instanceof Error ? ((options.stack ? error.stack : undefined) ?? error.message) : String(error);
-      process.stderr.write(`${name} failed: ${detail}\n`);
+      process.stderr.write(`${name} failed: ${detail}\n${options.faultHint ? `${options.faultHint}\n` : ""}`);
       process.exit(1);
     },
   );
