@@ -1,19 +1,12 @@
-import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ROOT } from "../support/cli";
+import { ROOT, runTsx } from "../support/cli";
 import { tempDir } from "../support/temp";
-
-const TSX = join(ROOT, "node_modules", ".bin", "tsx");
 
 /** One measured render as `npm run bench` runs it: the prod stack, the catalogue with `copies` copies. */
 function runOnce(copies: number): { copies: number; resources: number } {
-  const result = spawnSync(TSX, [join(ROOT, "bench", "run-once.ts"), String(copies), join(tempDir("faf-bench-test-"), "out")], {
-    cwd: ROOT,
-    encoding: "utf8",
-    env: { ...process.env, NODE_OPTIONS: "" },
-  });
-  expect(result.status, result.stderr).toBe(0);
+  const result = runTsx(join(ROOT, "bench", "run-once.ts"), [String(copies), join(tempDir("faf-bench-test-"), "out")]);
+  expect(result.code, result.stderr).toBe(0);
   return JSON.parse(result.stdout.trim().split("\n").pop()!) as { copies: number; resources: number };
 }
 

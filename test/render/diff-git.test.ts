@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runDiff } from "../../render/diff-run";
-import { copyProjectFiles, ROOT } from "../support/cli";
+import { copyProjectFiles, ROOT, runTsx } from "../support/cli";
 
 /**
  * npm run diff against real, temporary git repositories: a small project whose render writes
@@ -97,12 +97,7 @@ function worktrees(repo: string): string[] {
 }
 
 function cli(repo: string, args: string[]) {
-  const result = spawnSync(join(ROOT, "node_modules", ".bin", "tsx"), [join(repo, "render", "diff-cli.ts"), ...args], {
-    cwd: repo,
-    encoding: "utf8",
-    env: { ...process.env, NODE_OPTIONS: "" },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  return runTsx(join(repo, "render", "diff-cli.ts"), args, { cwd: repo });
 }
 
 describe("npm run diff in a git repository", { timeout: 180_000 }, () => {

@@ -1,11 +1,8 @@
-import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ROOT } from "../support/cli";
+import { ROOT, runTsx } from "../support/cli";
 import { tempDir } from "../support/temp";
-
-const TSX = join(ROOT, "node_modules", ".bin", "tsx");
 
 // Type-only lines first: the compiled program's positions differ from the source's.
 const PROGRAM = `interface Unused {
@@ -41,11 +38,7 @@ runProgram(stack, ${JSON.stringify(join(dir, "program.ts"))}).then(
 );
 `,
   );
-  const result = spawnSync(TSX, [join(dir, "run.ts")], {
-    cwd: ROOT,
-    encoding: "utf8",
-    env: { ...process.env, NODE_OPTIONS: "", ...env },
-  });
+  const result = runTsx(join(dir, "run.ts"), [], { env });
   const line = result.stdout.split("\n").find((l) => l.startsWith("{"));
   if (!line) throw new Error(`no outcome from the run: ${result.stdout.slice(-500)} ${result.stderr.slice(-500)}`);
   return JSON.parse(line) as Outcome;

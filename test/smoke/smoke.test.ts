@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { runSmoke, type CheckResult, type SmokeOptions } from "../../smoke/checks";
 import { parseSmokeArgs, targetsFor } from "../../smoke/cli";
-import { ROOT } from "../support/cli";
+import { ROOT, TSX } from "../support/cli";
 import { FAKE_ACCOUNT, FAKE_CLIENT, startFakeFaf, type Broken, type FakeFaf } from "./fake-faf";
 
 const options = (timeoutMs = 5000): SmokeOptions => ({
@@ -80,7 +80,7 @@ describe("npm run smoke against fake FAF servers", () => {
 
 function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(join(ROOT, "node_modules", ".bin", "tsx"), [join(ROOT, "smoke", "cli.ts"), ...args], {
+    const child = spawn(TSX, [join(ROOT, "smoke", "cli.ts"), ...args], {
       cwd: ROOT,
       env: { ...process.env, NODE_OPTIONS: "" },
     });

@@ -3,7 +3,7 @@ import { cpSync, existsSync, mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 
 export const ROOT = resolve(__dirname, "..", "..");
-const TSX = join(ROOT, "node_modules", ".bin", "tsx");
+export const TSX = join(ROOT, "node_modules", ".bin", "tsx");
 
 export interface CliResult {
   code: number | null;
@@ -11,14 +11,23 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `npm run render -- <args>` the way a person would, in a child process. */
-export function runRender(args: readonly string[]): CliResult {
-  const result = spawnSync(TSX, [join(ROOT, "render", "cli.ts"), ...args], {
-    cwd: ROOT,
+/** Runs a TypeScript file with tsx in a child process (`env` added to this process's). */
+export function runTsx(
+  script: string,
+  args: readonly string[] = [],
+  options: { cwd?: string; env?: Record<string, string> } = {},
+): CliResult {
+  const result = spawnSync(TSX, [script, ...args], {
+    cwd: options.cwd ?? ROOT,
     encoding: "utf8",
-    env: { ...process.env, NODE_OPTIONS: "" },
+    env: { ...process.env, NODE_OPTIONS: "", ...options.env },
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Runs `npm run render -- <args>` the way a person would, in a child process. */
+export function runRender(args: readonly string[]): CliResult {
+  return runTsx(join(ROOT, "render", "cli.ts"), args);
 }
 
 /**
