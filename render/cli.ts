@@ -5,7 +5,7 @@
  * Exit codes: 0 rendered; 2 bad settings, unknown stack or bad arguments; 1 anything else.
  */
 import { resolve } from "node:path";
-import { runProgram } from "./engine";
+import { keepsSourceMaps, runProgram } from "./engine";
 import { summary, writeRender } from "./output";
 import { parseArgs } from "./args";
 import { runCli } from "./run-cli";
@@ -24,8 +24,7 @@ async function main(): Promise<number> {
 
 runCli("render", main, {
   stack: true,
-  faultHint:
-    process.env.FAF_RENDER_SOURCE_MAPS === "1"
-      ? undefined
-      : "(The trace's positions are in the compiled program; FAF_RENDER_SOURCE_MAPS=1 npm run render -- <stack> gives TypeScript lines.)",
+  faultHint: keepsSourceMaps()
+    ? undefined
+    : "(The trace's positions are in the compiled program; FAF_RENDER_SOURCE_MAPS=1 npm run render -- <stack> gives TypeScript lines.)",
 });

@@ -127,6 +127,11 @@ export async function settle(): Promise<void> {
   await pulumi.runtime.disconnect();
 }
 
+/** FAF_RENDER_SOURCE_MAPS=1: the program runs with source maps on, for TypeScript lines in a fault's trace. */
+export function keepsSourceMaps(): boolean {
+  return process.env.FAF_RENDER_SOURCE_MAPS === "1";
+}
+
 /**
  * Runs a Pulumi program under the SDK's mock engine, the way `pulumi up` runs it (inside the
  * root Stack resource, with the stack's configuration), and returns what it registered.
@@ -139,7 +144,7 @@ export async function runProgram(stack: StackConfig, programPath: string): Promi
   // each frame to the TypeScript sources took a fifth of a render: off while the program runs,
   // unless FAF_RENDER_SOURCE_MAPS=1 asks for a program fault's trace in TypeScript lines (decision 030).
   const mapped = process.sourceMapsEnabled;
-  if (process.env.FAF_RENDER_SOURCE_MAPS !== "1") process.setSourceMapsEnabled(false);
+  if (!keepsSourceMaps()) process.setSourceMapsEnabled(false);
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     await pulumi.runtime.runInPulumiStack(() => Promise.resolve(require(programPath) as unknown));
