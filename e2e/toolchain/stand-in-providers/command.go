@@ -214,14 +214,8 @@ func (s *commandServer) Diff(_ context.Context, req *pulumirpc.DiffRequest) (*pu
 	if err != nil {
 		return nil, err
 	}
-	for _, ignored := range req.GetIgnoreChanges() {
-		path, err := presource.ParsePropertyPath(ignored)
-		if err != nil {
-			return nil, fmt.Errorf("ignoreChanges: %w", err)
-		}
-		if v, ok := path.Get(presource.NewObjectProperty(state)); ok {
-			path.Set(presource.NewObjectProperty(news), v)
-		}
+	if err := applyIgnoreChanges(state, news, req.GetIgnoreChanges()); err != nil {
+		return nil, err
 	}
 	for k := range news {
 		if k == "version" || strings.HasPrefix(string(k), "__") {
@@ -237,6 +231,20 @@ func (s *commandServer) Diff(_ context.Context, req *pulumirpc.DiffRequest) (*pu
 		olds = inputsOf(t, state)
 	}
 	return diffInputs(olds, news), nil
+}
+
+// applyIgnoreChanges gives each `ignoreChanges` path of the new inputs its value in the state.
+func applyIgnoreChanges(state, news presource.PropertyMap, ignored []string) error {
+	for _, p := range ignored {
+		path, err := presource.ParsePropertyPath(p)
+		if err != nil {
+			return fmt.Errorf("ignoreChanges: %w", err)
+		}
+		if v, ok := path.Get(presource.NewObjectProperty(state)); ok {
+			path.Set(presource.NewObjectProperty(news), v)
+		}
+	}
+	return nil
 }
 
 func diffInputs(olds, news presource.PropertyMap) *pulumirpc.DiffResponse {
@@ -341,12 +349,8 @@ func (s *commandServer) Update(ctx context.Context, req *pulumirpc.UpdateRequest
 	if err != nil {
 		return nil, err
 	}
-	for _, ignored := range req.GetIgnoreChanges() {
-		if path, err := presource.ParsePropertyPath(ignored); err == nil {
-			if v, ok := path.Get(presource.NewObjectProperty(state)); ok {
-				path.Set(presource.NewObjectProperty(news), v)
-			}
-		}
+	if err := applyIgnoreChanges(state, news, req.GetIgnoreChanges()); err != nil {
+		return nil, err
 	}
 	inputs := inputsOf(t, news)
 	out := inputs.Copy()

@@ -724,3 +724,40 @@ func TestCancelStopsARunningRemoteCommand(t *testing.T) {
 		t.Fatal("Cancel did not stop the command within 10 s")
 	}
 }
+
+func TestIgnoreChangesKeepsTheStatesValueInDiffAndUpdateAndABadPathIsAnError(t *testing.T) {
+	p := newCommandServer("1.2.1", &recordedLogs{})
+	conn := presource.MakeSecret(presource.NewObjectProperty(props{"host": str("h"), "port": presource.NewNumberProperty(22)}))
+	olds := props{"connection": conn, "create": str("a"), "stdout": str("out"), "stderr": str("")}
+	news := props{"connection": conn, "create": str("b")}
+	o, err := marshal(olds)
+	must(t, err)
+	n, err := marshal(news)
+	must(t, err)
+
+	d, err := p.Diff(context.Background(), &pulumirpc.DiffRequest{Urn: remoteURN, Id: "x", Olds: o, News: n, IgnoreChanges: []string{"create"}})
+	must(t, err)
+	if d.GetChanges() != pulumirpc.DiffResponse_DIFF_NONE {
+		t.Fatalf("an ignored change is a change: %v", d)
+	}
+	u, err := p.Update(context.Background(), &pulumirpc.UpdateRequest{Urn: remoteURN, Id: "x", Olds: o, News: n, Preview: true, IgnoreChanges: []string{"create"}})
+	must(t, err)
+	state, err := unmarshal(u.GetProperties())
+	must(t, err)
+	wantString(t, state, "create", "a")
+
+	for _, call := range []func() error{
+		func() error {
+			_, err := p.Diff(context.Background(), &pulumirpc.DiffRequest{Urn: remoteURN, Id: "x", Olds: o, News: n, IgnoreChanges: []string{"create["}})
+			return err
+		},
+		func() error {
+			_, err := p.Update(context.Background(), &pulumirpc.UpdateRequest{Urn: remoteURN, Id: "x", Olds: o, News: n, Preview: true, IgnoreChanges: []string{"create["}})
+			return err
+		},
+	} {
+		if err := call(); err == nil || !strings.Contains(err.Error(), "ignoreChanges") {
+			t.Fatalf("a bad ignoreChanges path: got %v", err)
+		}
+	}
+}
